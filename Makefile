@@ -1,0 +1,39 @@
+# One entry point for set-up, the demo, checks and benchmarks.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= neocloud.duckdb
+# pip on some machines reads a system-wide constraint file too; ours pins everything we use.
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: demo install dev test check lint format bench clean
+
+demo: install  ## set up, ingest the bundled corpus, show what was stored
+	$(BIN)/neocloud ingest corpus/ --db $(DB)
+	$(BIN)/neocloud sql --db $(DB) "SELECT title, kind, languages, publisher, derived_from FROM documents ORDER BY path"
+	$(BIN)/neocloud sql --db $(DB) "SELECT d.title, s.lang, count(*) AS segments, count(s.translation_of) AS translations, count(DISTINCT s.speaker) AS speakers FROM segments s JOIN documents d USING (doc_id) GROUP BY ALL ORDER BY ALL"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip==26.3
+
+install: $(BIN)/python
+	$(PIP) -e .
+
+dev: $(BIN)/python
+	$(PIP) -e ".[dev]"
+
+test: dev  ## lint, types and the test suite
+	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff format --check pipeline tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+check: test
+
+format: dev
+	$(BIN)/ruff check --fix pipeline tests benchmarks
+	$(BIN)/ruff format pipeline tests benchmarks
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB)

@@ -1,0 +1,101 @@
+"""The `neocloud` command line: each command parses options and calls one library function."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from pipeline.errors import NeocloudError
+from pipeline.settings import DB_ENV, DEFAULT_DB
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar=DB_ENV,
+        default=DEFAULT_DB,
+        show_default=True,
+        help=f"DuckDB store to use (or set ${DB_ENV}).",
+    )(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="neocloud")
+def cli() -> None:
+    """neocloud: facts about AI-compute deals from English and Chinese news, in DuckDB."""
+
+
+@cli.command()
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False)
+)
+@db_option
+def ingest(paths: tuple[Path, ...], db: Path) -> None:
+    """Read files and folders (.txt .md .html .json .jsonl) into the store.
+
+    Unchanged files are skipped; a changed file replaces what it stored before.
+    A file that cannot be read is reported and the others still go in; the exit
+    status is 1 when any failed.
+    """
+    from rich.progress import Progress
+
+    from pipeline.ingest import ingest as run_ingest
+    from pipeline.ingest.readers import find_files
+
+    total = len(list(find_files(paths))) if all(p.exists() for p in paths) else None
+    show = bool(total and total > 1 and sys.stderr.isatty())
+    with Progress(transient=True, disable=not show) as progress:
+        task = progress.add_task("ingesting", total=total)
+        report = run_ingest(paths, db, on_file=lambda _: progress.advance(task))
+    for failure in report.failures:
+        click.echo(f"failed: {failure.path}: {failure.reason}", err=True)
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--max-width",
+    type=int,
+    default=60,
+    show_default=True,
+    help="Cut table cells to this many columns (0: no limit).",
+)
+@db_option
+def sql(query: str, fmt: str, max_width: int, db: Path) -> None:
+    """Run read-only SQL against the store, e.g. neocloud sql "SELECT * FROM documents"."""
+    from pipeline.store.query import format_result, run_query
+
+    click.echo(format_result(run_query(db, query), fmt, max_width))
+
+
+def main() -> None:
+    """Entry point: one-line errors on stderr, non-zero exit."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except NeocloudError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)

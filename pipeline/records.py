@@ -1,0 +1,65 @@
+"""The small frozen records that flow between stages.
+
+Readers yield `RawDocument`s, ingest turns each into a `Document` with its
+`Segment`s, and the store writes them. No stage passes framework objects
+(spaCy docs, DuckDB connections) to another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+KINDS = ("article", "transcript", "summary", "discussion")
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One document as a reader found it: its text plus any metadata the container gave."""
+
+    path: str
+    text: str
+    title: str | None = None
+    source_url: str | None = None
+    publisher: str | None = None
+    published_on: date | None = None
+    # Readers of structured formats (md, html) emit one paragraph per line, so
+    # segmentation must not try to re-join hard-wrapped lines.
+    one_paragraph_per_line: bool = False
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A paragraph or speaker turn in one language."""
+
+    seg_no: int
+    lang: str
+    text: str
+    speaker: str | None = None
+    translation_of: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    path: str
+    title: str | None
+    kind: str
+    languages: tuple[str, ...]
+    segments: tuple[Segment, ...]
+    publisher: str | None = None
+    source_url: str | None = None
+    published_on: date | None = None
+    derived_from: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(s.text for s in self.segments)
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """A file or record that could not be read, with a reason a user can act on."""
+
+    path: str
+    reason: str

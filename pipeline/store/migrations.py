@@ -1,0 +1,66 @@
+"""Named, ordered schema migrations. Each runs once, in a transaction, and is recorded.
+
+Never edit a migration that has shipped: add a new one. The public tables
+(documents, segments, ...) follow ../shared/CONTRACT.md and are only extended.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+
+from pipeline.store.connect import transaction
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "0001_documents_segments",
+        """
+        CREATE TABLE documents (
+            doc_id       VARCHAR PRIMARY KEY,
+            path         VARCHAR NOT NULL,
+            title        VARCHAR,
+            kind         VARCHAR NOT NULL,
+            languages    VARCHAR[] NOT NULL,
+            publisher    VARCHAR,
+            source_url   VARCHAR,
+            published_on DATE,
+            derived_from VARCHAR,
+            ingested_at  TIMESTAMP NOT NULL
+        );
+        CREATE TABLE segments (
+            doc_id         VARCHAR NOT NULL,
+            seg_no         INTEGER NOT NULL,
+            lang           VARCHAR NOT NULL,
+            speaker        VARCHAR,
+            text           VARCHAR NOT NULL,
+            translation_of INTEGER,
+            PRIMARY KEY (doc_id, seg_no)
+        );
+        -- Internal: what each file looked like when ingested, so unchanged files are skipped.
+        CREATE TABLE ingested_files (
+            path        VARCHAR PRIMARY KEY,
+            sha256      VARCHAR NOT NULL,
+            ingested_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
+)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations this store has not seen; return their names."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
+    applied: list[str] = []
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        with transaction(con):
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, datetime.now(UTC)])
+        applied.append(name)
+    return applied

@@ -1,0 +1,86 @@
+"""Writes: one document per transaction, all its rows or none; re-ingest replaces by path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import duckdb
+
+from pipeline.records import Document
+from pipeline.store.connect import transaction
+
+STORED, UNCHANGED, DUPLICATE = "stored", "unchanged", "duplicate"
+
+
+def write_document(con: duckdb.DuckDBPyConnection, doc: Document) -> str:
+    """Store `doc`, replacing what an earlier version of the same path stored.
+
+    Returns `unchanged` when the same content is already stored under this path,
+    `duplicate` when it is stored under another path (kept once), else `stored`.
+    """
+    owner = con.execute("SELECT path FROM documents WHERE doc_id = ?", [doc.doc_id]).fetchone()
+    if owner is not None:
+        return UNCHANGED if owner[0] == doc.path else DUPLICATE
+    with transaction(con):
+        _delete_paths(con, [doc.path])
+        con.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                doc.doc_id, doc.path, doc.title, doc.kind, list(doc.languages),
+                doc.publisher, doc.source_url, doc.published_on, doc.derived_from,
+                datetime.now(UTC),
+            ],
+        )  # fmt: skip
+        con.executemany(
+            "INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                [doc.doc_id, s.seg_no, s.lang, s.speaker, s.text, s.translation_of]
+                for s in doc.segments
+            ],
+        )
+    return STORED
+
+
+def prune_file(con: duckdb.DuckDBPyConnection, file: str, keep: Iterable[str]) -> int:
+    """Remove documents a multi-record file no longer holds; return how many."""
+    kept = set(keep)
+    rows = con.execute(
+        "SELECT path FROM documents WHERE path = ? OR starts_with(path, ?)", [file, file + "#"]
+    ).fetchall()
+    gone = [row[0] for row in rows if row[0] not in kept]
+    if gone:
+        with transaction(con):
+            _delete_paths(con, gone)
+    return len(gone)
+
+
+def record_file(con: duckdb.DuckDBPyConnection, path: str, sha256: str) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO ingested_files VALUES (?, ?, ?)",
+        [path, sha256, datetime.now(UTC)],
+    )
+
+
+def file_unchanged(con: duckdb.DuckDBPyConnection, path: str, sha256: str) -> bool:
+    row = con.execute("SELECT sha256 FROM ingested_files WHERE path = ?", [path]).fetchone()
+    return row is not None and row[0] == sha256
+
+
+def set_derived_from(con: duckdb.DuckDBPyConnection, derived: dict[str, str]) -> None:
+    """Rewrite documents.derived_from for the whole store in one transaction."""
+    with transaction(con):
+        con.execute("UPDATE documents SET derived_from = NULL WHERE derived_from IS NOT NULL")
+        for doc_id, original in sorted(derived.items()):
+            con.execute(
+                "UPDATE documents SET derived_from = ? WHERE doc_id = ?", [original, doc_id]
+            )
+
+
+def _delete_paths(con: duckdb.DuckDBPyConnection, paths: list[str]) -> None:
+    for path in paths:
+        con.execute(
+            "DELETE FROM segments WHERE doc_id IN (SELECT doc_id FROM documents WHERE path = ?)",
+            [path],
+        )
+        con.execute("DELETE FROM documents WHERE path = ?", [path])
