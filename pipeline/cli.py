@@ -33,9 +33,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False)
-)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
 @db_option
 def ingest(paths: tuple[Path, ...], db: Path) -> None:
     """Read files and folders (.txt .md .html .json .jsonl) into the store.

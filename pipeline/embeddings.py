@@ -40,7 +40,8 @@ class UniversalSentenceEncoder:
             self._model = USE()
         vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
+        unit: Vectors = vectors / np.maximum(norms, 1e-12)
+        return unit
 
 
 @cache

@@ -17,7 +17,9 @@ def _doc(con: duckdb.DuckDBPyConnection, seed: str) -> dict[str, Any]:
     return dict(zip(names, row, strict=True))
 
 
-def test_every_seed_is_stored_once(seed_con: duckdb.DuckDBPyConnection, gold: dict[str, Any]) -> None:
+def test_every_seed_is_stored_once(
+    seed_con: duckdb.DuckDBPyConnection, gold: dict[str, Any]
+) -> None:
     count = seed_con.execute("SELECT count(*) FROM documents").fetchone()
     assert count == (len(gold["documents"]),)
 

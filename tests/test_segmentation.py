@@ -13,7 +13,9 @@ EN_PARA = (
     "CoreWeave signed a five-year agreement to supply Meta with 14 billion dollars "
     "of capacity. The contract starts next quarter."
 )
-ZH_PARA = "CoreWeave 与 Meta 签署了一份为期五年的协议,提供价值 140 亿美元的算力。合同将于下季度开始。"
+ZH_PARA = (
+    "CoreWeave 与 Meta 签署了一份为期五年的协议,提供价值 140 亿美元的算力。合同将于下季度开始。"
+)
 
 
 def test_blank_lines_separate_paragraphs_and_each_line_stands_alone() -> None:
@@ -56,7 +58,12 @@ def test_mixed_sentences_are_not_split() -> None:
 
 
 def test_repeated_title_collapses_and_translated_title_is_kept() -> None:
-    paras = ["Oracle rents out Abilene", "Oracle rents out Abilene", "甲骨文出租阿比林园区", EN_PARA]
+    paras = [
+        "Oracle rents out Abilene",
+        "Oracle rents out Abilene",
+        "甲骨文出租阿比林园区",
+        EN_PARA,
+    ]
     block = find_title(paras)
     assert block.title == "Oracle rents out Abilene"
     assert block.lines == ("Oracle rents out Abilene", "甲骨文出租阿比林园区")
@@ -104,7 +111,12 @@ def test_speaker_turns_resolve_short_names_and_continue_unlabelled_paragraphs() 
 
 
 def test_metadata_labels_are_not_speakers() -> None:
-    paras = ["Source: Example Wire", "Note: figures are rounded.", EN_PARA, "原始链接: https://e.org/x"]
+    paras = [
+        "Source: Example Wire",
+        "Note: figures are rounded.",
+        EN_PARA,
+        "原始链接: https://e.org/x",
+    ]
     turns = split_turns(paras)
     assert all(t.speaker is None for t in turns)
     assert not is_transcript(turns)

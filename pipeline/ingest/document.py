@@ -1,4 +1,4 @@
-"""One `RawDocument` to a `Document`: title, segments with language and speaker, translation pairs."""
+"""One `RawDocument` to a `Document`: title, segments with language and speaker, translations."""
 
 from __future__ import annotations
 

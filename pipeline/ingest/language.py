@@ -18,8 +18,34 @@ _LANGDETECT_MIN_PROB = 0.95
 # language we expect; one of them outweighs langdetect's guess on short lines
 # ("Evaluate excess compute for potential revenue streams." -> ro).
 _ENGLISH_MARKERS = frozenset(
-    "the of and to with for that this is are was were be been by from it its has have "
-    "will would which who their they".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "with",
+        "for",
+        "that",
+        "this",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "by",
+        "from",
+        "it",
+        "its",
+        "has",
+        "have",
+        "will",
+        "would",
+        "which",
+        "who",
+        "their",
+        "they",
+    ]
 )
 
 

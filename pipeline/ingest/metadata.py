@@ -12,7 +12,9 @@ _URL_LINE = re.compile(
 )
 _PUBLISHER_PATTERNS = (
     # "Original article published by AI News | TechCrunch." -> the site after the last "|".
-    re.compile(r"original (?:article|story|post) (?:was )?published (?:by|on|in) (?P<p>[^.\n]+)", re.I),
+    re.compile(
+        r"original (?:article|story|post) (?:was )?published (?:by|on|in) (?P<p>[^.\n]+)", re.I
+    ),
     re.compile(r"originally (?:published|appeared) (?:by|on|in|at) (?P<p>[^.,\n]+)", re.I),
     re.compile(r"^(?:来源|出处|转载自|本文来源)\s*[:：]\s*(?P<p>[^\s,。,]+)\s*$"),
     re.compile(r"^(?:source|publisher)\s*:\s*(?P<p>[^\n]+?)\s*\.?$", re.I),

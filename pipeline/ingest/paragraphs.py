@@ -7,7 +7,7 @@ import unicodedata
 
 from pipeline.ingest.language import detect_lang, han_count, is_cjk_punct, is_han
 
-_TERMINAL = tuple(".!?。!?…:;:;\"”’)")
+_TERMINAL = tuple('.!?。!?…:;:;"”’)')
 # Lines of a hard-wrapped paragraph: wrapped near a fixed width and mostly not
 # ending a sentence.
 _WRAP_MIN, _WRAP_MAX = 40, 100

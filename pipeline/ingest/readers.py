@@ -15,8 +15,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from pipeline.errors import UnreadableFile
-from pipeline.ingest.language import is_cjk_punct, is_han
 from pipeline.ingest.encoding import decode
+from pipeline.ingest.language import is_cjk_punct, is_han
 from pipeline.records import RawDocument, ReadError
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
@@ -46,8 +46,7 @@ def read_file(path: Path) -> list[RawDocument | ReadError]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UnreadableFile(
-            f"{path}: unsupported file type {suffix or '(none)'}; "
-            f"use one of {', '.join(SUFFIXES)}"
+            f"{path}: unsupported file type {suffix or '(none)'}; use one of {', '.join(SUFFIXES)}"
         )
     try:
         data = path.read_bytes()
@@ -97,15 +96,17 @@ def read_html(html: str, path: str) -> RawDocument:
     extracted = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False
     )
-    if extracted is None or not (extracted.text or "").strip():
+    found: dict[str, Any] = extracted.as_dict() if extracted is not None else {}
+    text = found.get("text") or ""
+    if not text.strip():
         raise UnreadableFile(f"{path}: no main text found in the HTML page")
     return RawDocument(
         path=path,
-        text=extracted.text,
-        title=extracted.title or None,
-        source_url=extracted.url or None,
-        publisher=extracted.sitename or None,
-        published_on=_parse_date(extracted.date),
+        text=text,
+        title=found.get("title") or None,
+        source_url=found.get("url") or None,
+        publisher=found.get("sitename") or None,
+        published_on=_parse_date(found.get("date")),
         one_paragraph_per_line=True,
     )
 

@@ -1,4 +1,4 @@
-"""Speaker turns in transcripts: "Sean O’Kane: …", "Kirsten：…", short names resolved to full ones."""
+"""Speaker turns in transcripts ("Sean O’Kane: …", "Kirsten：…"), short names made full."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ _NOT_SPEAKERS = frozenset(
     {
         "Note", "Update", "Source", "Sources", "Summary", "Topics", "Title", "Photo",
         "Image", "Credit", "Correction", "Disclosure", "Related", "Editor", "Editors",
-        "Update", "Best", "Tags", "Category", "Date", "By", "From", "To", "Subject",
+        "Best", "Tags", "Category", "Date", "By", "From", "To", "Subject",
         "Warning", "Example", "Question", "Answer", "Transcript", "Original", "Read",
         "Via", "Link", "Links", "Context", "Background", "Edit", "Disclaimer",
         "原始链接", "原文链接", "原文", "来源", "出处", "摘要", "总结", "标题", "注意",

@@ -1,4 +1,4 @@
-"""The title block at the top of a document: repeated title lines collapsed, a translated title kept."""
+"""The title block at the top of a document: repeats collapsed, a translated title kept."""
 
 from __future__ import annotations
 

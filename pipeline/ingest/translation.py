@@ -1,7 +1,9 @@
 """Pair segments that translate each other (English <-> Chinese, or English <-> any other language).
 
-A pair needs (1) cross-lingual embedding similarity above a threshold and (2) a
-plausible length ratio (Chinese units per English word). Pairs are then chosen
+A pair needs (1) a score above a threshold: cross-lingual embedding similarity,
+plus a bonus for the foreign side's anchors (numbers, Latin-script names) found
+in the English side, and (2) a plausible length ratio (Chinese units per
+English word). Pairs are then chosen
 by an order-preserving alignment (weighted longest common subsequence), which
 fits both layouts seen in practice: paragraph-by-paragraph interleaving and a
 whole English text followed by its whole translation. A Chinese summary of an
@@ -11,6 +13,7 @@ English post is similar in topic but fails the length test and is not paired.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,9 +21,13 @@ import numpy as np
 from pipeline.embeddings import Embedder
 from pipeline.ingest.language import han_count, latin_words
 
-# Measured on EN/ZH translations: cosine 0.62-0.89, Han characters (plus Latin
-# words) per English word 1.36-2.75. Unrelated or summary pairs: cosine <= 0.56.
-MIN_COSINE = 0.6
+# Measured on EN/ZH translations: cosine 0.56-0.89, Han characters (plus Latin
+# words) per English word 1.36-2.75. Unrelated or summary pairs: cosine <= 0.56,
+# and those that come close fail the length test.
+MIN_COSINE = 0.45
+MIN_SCORE = 0.6
+ANCHOR_BONUS = 0.2
+_ANCHOR = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z][A-Za-z0-9]*")
 _UNITS_PER_WORD = {"zh": 1.6}
 _BASE_TOLERANCE = 0.35  # allowed |log(ratio / expected)| on long texts
 _SHORT_TEXT_SLACK = 2.0  # extra tolerance, divided by sqrt(length): short titles vary more
@@ -52,12 +59,31 @@ def _align(
     lang: str,
 ) -> list[tuple[int, int]]:
     sims = vectors[english] @ vectors[foreign].T
-    weight = np.where(sims >= MIN_COSINE, sims, 0.0)
+    weight = np.zeros_like(sims)
     for a, i in enumerate(english):
         for b, j in enumerate(foreign):
-            if weight[a, b] and not plausible_length(texts[i], texts[j], lang):
-                weight[a, b] = 0.0
+            if sims[a, b] < MIN_COSINE or not plausible_length(texts[i], texts[j], lang):
+                continue
+            score = sims[a, b] + ANCHOR_BONUS * anchors_found(texts[j], texts[i])
+            weight[a, b] = score if score >= MIN_SCORE else 0.0
     return [(english[a], foreign[b]) for a, b in _weighted_lcs(weight)]
+
+
+def anchors_found(foreign: str, english: str) -> float:
+    """Share of the foreign text's numbers and Latin-script names that the English text has.
+
+    In a Chinese translation, Latin tokens are names kept as written (xAI, GPU)
+    and digits are kept as digits, so they must all come from the original.
+    """
+    wanted = {_anchor(m) for m in _ANCHOR.findall(foreign)}
+    if not wanted:
+        return 0.0
+    have = {_anchor(m) for m in _ANCHOR.findall(english)}
+    return len(wanted & have) / len(wanted)
+
+
+def _anchor(token: str) -> str:
+    return token.replace(",", "").lower()
 
 
 def plausible_length(english: str, foreign: str, lang: str) -> bool:

@@ -1,4 +1,4 @@
-"""Connections: a writable one that brings the schema up to date, and a locked-down read-only one."""
+"""Connections: a writable one that migrates the schema, and a locked-down read-only one."""
 
 from __future__ import annotations
 

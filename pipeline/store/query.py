@@ -80,7 +80,9 @@ def _table(result: QueryResult, max_width: int) -> str:
 
 
 def _row(values: list[str], widths: list[int]) -> str:
-    return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+    return "  ".join(
+        v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)
+    ).rstrip()
 
 
 def _cut(text: str, max_width: int) -> str:
