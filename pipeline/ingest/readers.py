@@ -96,7 +96,8 @@ def read_html(html: str, path: str) -> RawDocument:
     extracted = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False
     )
-    found: dict[str, Any] = extracted.as_dict() if extracted is not None else {}
+    # trafilatura types the result as "Document or dict"; without as_dict=True it is a Document.
+    found: dict[str, Any] = {} if extracted is None else dict(extracted.as_dict())  # type: ignore[union-attr]
     text = found.get("text") or ""
     if not text.strip():
         raise UnreadableFile(f"{path}: no main text found in the HTML page")
