@@ -40,6 +40,26 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A deal figure, normalized (see ../shared/CONTRACT.md, Units), where its text says it."""
+
+    figure_id: str
+    seg_no: int
+    start: int  # character offsets into the segment text
+    end: int
+    text: str
+    quantity: str  # money, power, gpus, duration
+    value: float
+    unit: str
+    value_max: float | None = None
+    period: str | None = None
+    per_unit: str | None = None
+    bound: str = "="
+    role: str | None = None  # "notice" or "term" for durations, when the text says so
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
 class Document:
     doc_id: str
     path: str
@@ -51,6 +71,7 @@ class Document:
     source_url: str | None = None
     published_on: date | None = None
     derived_from: str | None = None
+    figures: tuple[Figure, ...] = ()
 
     @property
     def text(self) -> str:

@@ -7,6 +7,7 @@ from collections import Counter
 
 from pipeline.embeddings import Embedder
 from pipeline.errors import UnreadableFile
+from pipeline.extract.figures import extract_figures
 from pipeline.ingest import metadata
 from pipeline.ingest.language import detect_lang, han_count, latin_words
 from pipeline.ingest.paragraphs import normalize, paragraphs, split_bilingual
@@ -37,8 +38,9 @@ def build_document(raw: RawDocument, embedder: Embedder) -> Document:
         Segment(i, lang, piece.text, piece.speaker, pairs.get(i))
         for i, (lang, piece) in enumerate(zip(langs, pieces, strict=True))
     )
+    doc_id = content_id(raw.text)
     return Document(
-        doc_id=content_id(raw.text),
+        doc_id=doc_id,
         path=raw.path,
         title=block.title,
         kind=_kind(turns, paras),
@@ -47,6 +49,7 @@ def build_document(raw: RawDocument, embedder: Embedder) -> Document:
         publisher=raw.publisher or metadata.publisher(paras),
         source_url=raw.source_url or metadata.source_url(paras),
         published_on=raw.published_on,
+        figures=extract_figures(doc_id, segments),
     )
 
 

@@ -45,6 +45,31 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "0002_figures",
+        """
+        CREATE TABLE figures (
+            figure_id VARCHAR PRIMARY KEY,
+            doc_id    VARCHAR NOT NULL,
+            seg_no    INTEGER NOT NULL,
+            start     INTEGER NOT NULL,
+            "end"     INTEGER NOT NULL,
+            text      VARCHAR NOT NULL,
+            quantity  VARCHAR NOT NULL,
+            value     DOUBLE NOT NULL,
+            value_max DOUBLE,
+            unit      VARCHAR NOT NULL,
+            period    VARCHAR,
+            per_unit  VARCHAR,
+            bound     VARCHAR NOT NULL,
+            role      VARCHAR,
+            subject   VARCHAR,
+            deal_id   VARCHAR
+        );
+        -- Documents stored before figures existed get theirs on the next ingest.
+        DELETE FROM ingested_files;
+        """,
+    ),
 )
 
 

@@ -39,6 +39,18 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document) -> str:
                 for s in doc.segments
             ],
         )
+        if doc.figures:
+            con.executemany(
+                "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                [
+                    [
+                        f.figure_id, doc.doc_id, f.seg_no, f.start, f.end, f.text, f.quantity,
+                        f.value, f.value_max, f.unit, f.period, f.per_unit, f.bound, f.role,
+                        f.subject,
+                    ]
+                    for f in doc.figures
+                ],
+            )  # fmt: skip
     return STORED
 
 
@@ -77,10 +89,15 @@ def set_derived_from(con: duckdb.DuckDBPyConnection, derived: dict[str, str]) ->
             )
 
 
+_PER_DOCUMENT_TABLES = ("figures", "segments")
+
+
 def _delete_paths(con: duckdb.DuckDBPyConnection, paths: list[str]) -> None:
     for path in paths:
-        con.execute(
-            "DELETE FROM segments WHERE doc_id IN (SELECT doc_id FROM documents WHERE path = ?)",
-            [path],
-        )
+        for table in _PER_DOCUMENT_TABLES:
+            con.execute(
+                f"DELETE FROM {table} "
+                "WHERE doc_id IN (SELECT doc_id FROM documents WHERE path = ?)",
+                [path],
+            )
         con.execute("DELETE FROM documents WHERE path = ?", [path])

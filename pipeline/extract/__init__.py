@@ -1,0 +1,1 @@
+"""Extraction: spaCy pipelines (en, zh) with the figure component, and what they yield."""

