@@ -41,6 +41,13 @@ def test_text_encodings_are_detected(tmp_path: Path, encoding: str, text: str) -
     assert _one(path).text.strip() == text
 
 
+def test_latin1_european_text_is_read(tmp_path: Path) -> None:
+    text = "Le centre de données sera loué à une société française, a déclaré l'opérateur."
+    path = tmp_path / "fr.txt"
+    path.write_bytes(text.encode("cp1252"))
+    assert _one(path).text == text
+
+
 def test_utf8_bom_is_dropped(tmp_path: Path) -> None:
     path = tmp_path / "bom.txt"
     path.write_bytes(codecs.BOM_UTF8 + EN.encode())
@@ -54,6 +61,7 @@ def test_utf8_bom_is_dropped(tmp_path: Path) -> None:
         (b"   \n\n ", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         (bytes(range(1, 32)) * 20, "binary"),
+        (bytes((i * 37) % 128 + 128 for i in range(400)), "not UTF-8, GB18030/GBK or Big5"),
     ],
 )
 def test_unreadable_files_raise_with_reason(tmp_path: Path, data: bytes, reason: str) -> None:
