@@ -57,8 +57,22 @@ _HEDGES_EN = {
 }  # fmt: skip
 _HEDGES_ZH = {
     "~": ("大约", "大概", "将近", "將近", "接近", "约", "約", "近"),
-    ">": ("超过", "超過", "至少", "起码", "逾", "超"),
-    "<": ("不到", "不足", "少于", "少於", "低于", "低於", "最多"),
+    ">": ("超过", "超過", "至少", "起码", "逾", "超", "不低于", "不低於", "不少于", "不少於"),
+    "<": (
+        "不到",
+        "不足",
+        "少于",
+        "少於",
+        "低于",
+        "低於",
+        "最多",
+        "不超过",
+        "不超過",
+        "不高于",
+        "不高於",
+        "不多于",
+        "不多於",
+    ),
 }
 _SUFFIX_HEDGES_ZH = {"~": ("左右", "上下"), ">": ("以上", "之多")}
 HEDGE_BOUND = {w: b for table in (_HEDGES_EN, _HEDGES_ZH) for b, ws in table.items() for w in ws}
@@ -73,7 +87,11 @@ _EN_HEDGE = (
     rf"(?:(?P<hedge>(?i:{_alt(w for ws in _HEDGES_EN.values() for w in ws if w != '~')}))\s+|"
     r"(?P<tilde>~)\s*)"
 )
-_ZH_HEDGE = rf"(?P<hedge>{_alt(w for ws in _HEDGES_ZH.values() for w in ws)})\s*"
+# "约" in 续约 (renew), 合约 (contract), 签约 (sign) is not a hedge; 折合约 is "about".
+_ZH_HEDGE = (
+    r"(?<![续續签簽租条條协協预預解违違履毁])(?<!(?<!折)合)"
+    rf"(?P<hedge>{_alt(w for ws in _HEDGES_ZH.values() for w in ws)})\s*"
+)
 _ZH_SUFFIX = rf"(?:\s*(?P<suffix>{_alt(SUFFIX_BOUND)}))?"
 
 # --- numbers ----------------------------------------------------------------
@@ -82,7 +100,7 @@ _ZH_SUFFIX = rf"(?:\s*(?P<suffix>{_alt(SUFFIX_BOUND)}))?"
 _B = r"(?<![A-Za-z0-9_.,\-/])"
 _B2 = r"(?<![A-Za-z0-9_.,])"  # the second number of a range follows "-" or "to"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-_SCALE_AHEAD = r"(?=\s+(?:hundred|dozen|thousand|million|billion|trillion)\b)"
+_SCALE_AHEAD = r"(?=\s+(?:hundred|dozen|thousand|million|billion|trillion|gigawatts?|megawatts?)\b)"
 _WORDS = (
     rf"(?:(?:an?|half\s+an?){_SCALE_AHEAD}|{NUMBER_WORDS})"
     rf"(?:(?:\s+and\s+|\s+|-)(?:a\s+half\b|(?:{NUMBER_WORDS})\b))*"
@@ -103,7 +121,7 @@ _RANGE_SEP = r"\s*(?:-|–|—|to|and)\s*"
 _ZH_RANGE_SEP = r"\s*(?:-|–|—|~|～|到|至)\s*"
 _ZH_NUM = (
     rf"(?:{{boundary}}(?P<zd{{i}}>{_DIGITS})|(?<![上下])(?P<zn{{i}}>[{ZH_NUMERAL_CHARS}]+))"
-    rf"\s*(?P<more{{i}}>多|余|餘)?(?P<zm{{i}}>[十百千万萬亿億]*)(?P<more{{i}}>多|余|餘)?"
+    rf"(?!瓦)\s*(?P<more{{i}}>多|余|餘)?(?P<zm{{i}}>[十百千万萬亿億]*)(?!瓦)(?P<more{{i}}>多|余|餘)?"
 )
 _ZH_ADJACENT = (
     r"(?P<adj>[一二三四五六七八九])(?P<adj2>[二三四五六七八九])(?P<adjm>[十百千万萬亿億]+)"
@@ -158,11 +176,12 @@ _GPU_EN = (
 )
 _GPU_ZH = (
     r"(?:(?P<clf>块|塊|张|張|枚|颗|顆|个|個|片|台)\s*)?"
-    r"(?:(?:英伟达|英偉達|Nvidia|NVIDIA|AMD|华为|華為|谷歌|AI|TPU|昇腾|昇騰|国产|國產)\s*)*"
-    rf"(?:{_ACCEL_MODEL}\s*)?"
-    r"(?P<gunit>GPU|显卡|顯卡|芯片|晶片|加速卡|算力卡|加速器|卡)(?!\s*(?:小时|小時))"
+    r"(?:(?:英伟达|英偉達|Nvidia|NVIDIA|AMD|华为|華為|谷歌|AI|TPU|昇腾|昇騰|国产|國產|RTX)\s*)*"
+    # After a classifier, digits name the model: "十张4090显卡" is ten cards.
+    rf"(?:(?:{_ACCEL_MODEL}|(?<=[块塊张張枚颗顆]\s?)\d{{3,4}}[A-Z]?)\s*)?"
+    r"(?P<gunit>GPU|显卡|顯卡|加速芯片|芯片|晶片|加速卡|算力卡|加速器|卡)(?!\s*(?:小时|小時))"
 )
-_WAN_KA = r"(?<![\d一二三四五六七八九十百千两兩])(?P<wan>万|萬)(?P<gunit>卡)"
+_WAN_KA = rf"(?:{_ZH_HEDGE})?(?<![\d一二三四五六七八九十百千两兩])(?P<wan>万|萬)(?P<gunit>卡)"
 _GPU_ZH_MODEL = rf"(?P<clf>块|塊|张|張|枚|颗|顆)\s*(?P<gunit>{_ACCEL_MODEL})"
 
 _DURATION_EN = r"(?P<dunit>days?|weeks?|months?|years?)(?![a-zA-Z])"
@@ -178,7 +197,7 @@ _PERIOD_EN = (
     r"|\s+(?P<p3>monthly|annually|yearly|hourly|per\s+annum))"
 )
 _PER_UNIT_EN = (
-    r"(?:\s*/\s*|\s+per\s+|\s+an?\s+)(?P<pu>GPU|H100|B200|GB200|chip|accelerator|card|"
+    r"(?:\s*/\s*|\s+per\s+|-per-|\s+an?\s+)(?P<pu>GPU|H100|B200|GB200|chip|accelerator|card|"
     r"MW|megawatt|kW|kilowatt)"
     r"(?:(?:\s*[-/]\s*|\s+per\s+|\s+)(?P<pup>hour|hr|h|month|mo|year|yr)\b)?(?![\w-])"
 )
@@ -186,7 +205,7 @@ _PERIOD_ZH_SUFFIX = r"(?:\s*(?:/|每|一)\s*(?:个|個)?\s*(?P<zp>月|年|小时
 _PERIOD_ZH_PREFIX = (
     r"(?P<zpp>每个月|每個月|每月|每年|每小时|每小時|月租金?|年租金?|月均|年均|月收入|年收入)"
     r"\s*(?:的|价值|價值|租金|收入|费用|費用|金额|金額|合计|合計|总计|總計|高达|高達|达到|達到|达|達|"
-    r"为|為|可达|可達|共|需|须|須|要|应|應|支付|付|缴纳|繳納|\s)*"
+    r"为|為|可达|可達|共|需|须|須|要|应|應|还|還|支付|付|缴纳|繳納|\s)*"
 )
 # "a monthly rent of $12 million": an English period named before the amount.
 _PERIOD_EN_PREFIX = (
@@ -194,7 +213,7 @@ _PERIOD_EN_PREFIX = (
 )
 _PER_UNIT_ZH_PREFIX = (
     r"(?P<zpu>每\s*(?:块|塊|张|張|个|個)?\s*(?:GPU|卡|显卡|顯卡|芯片|兆瓦|千瓦|MW|kW)"
-    r"\s*(?:每\s*)?(?:小时|小時|月|年)?)\s*(?:的)?\s*(?:价格|價格|租金|费用|費用|为|為|约|約)*\s*"
+    r"\s*(?:每\s*)?(?:小时|小時|月|年)?)\s*(?:的)?\s*(?:价格|價格|租金|费用|費用|为|為)*\s*"
 )
 _ZH_PERIOD = {"月": "month", "个月": "month", "年": "year", "小时": "hour", "小時": "hour"}
 _EN_PERIOD = {
@@ -214,8 +233,8 @@ def _en_number(g: Groups, i: str) -> float | None:
     if digits:
         value = digits_value(digits)
     elif words:
-        if words.lower() in ("a", "an") and not scale:
-            return None  # "a month", "a GPU": an article, not a number
+        if words.lower() in ("a", "an") and not scale and not g.get("punit"):
+            return None  # "a month", "a GPU": an article; but "a gigawatt" is one
         parsed = words_value(words)
         if parsed is None:
             return None
@@ -375,7 +394,7 @@ def build_gpus(g: Groups) -> dict[str, object] | None:
 
 def build_wan_ka(g: Groups) -> dict[str, object] | None:
     """ "万卡集群": a ten-thousand-GPU cluster."""
-    return {"quantity": "gpus", "value": 1e4, "unit": "GPU"}
+    return {"quantity": "gpus", "value": 1e4, "unit": "GPU", "bound": _bound(g, "=")}
 
 
 def build_duration(g: Groups) -> dict[str, object] | None:
@@ -419,7 +438,7 @@ def build_vague_money(g: Groups) -> dict[str, object] | None:
 
 def build_vague_count(g: Groups) -> dict[str, object] | None:
     many = 2.0 if g.get("many") else 1.0
-    value = many * scale_value(g.get("vbig"))
+    value = many * scale_value(g.get("vbig")) * scale_value(g.get("vmult"))
     if g.get("punit"):
         factor = _POWER_UNITS[(g.get("punit") or "").lower()]
         return {"quantity": "power", "value": value * factor, "unit": "MW", "bound": ">"}
@@ -430,7 +449,10 @@ def build_vague_count(g: Groups) -> dict[str, object] | None:
 _EN_AMOUNT = (
     rf"{_en_amount('1')}(?:{_RANGE_SEP}(?:{_SIGN.replace('sign', 'sign2')})?{_en_amount('2')})?"
 )
-_EN_AMOUNT_POWER = rf"{_en_amount('1', _WORD_SCALE)}(?:{_RANGE_SEP}{_en_amount('2', _WORD_SCALE)})?"
+_EN_AMOUNT_POWER = (
+    rf"{_en_amount('1', _WORD_SCALE)}"
+    rf"(?:(?:\s?(?:GW|MW|kW|gigawatts?|megawatts?))?{_RANGE_SEP}{_en_amount('2', _WORD_SCALE)})?"
+)
 _BETWEEN = r"(?:between\s+)?"
 _TAIL_EN = r"(?:(?P<plus>\+)|\s+(?P<ormore>or\s+more)|\s+(?P<orso>or\s+so)|-(?P<plus2>plus)\b)?"
 _AFTER_UNIT_EN = r"(?:\s+(?P<ormore>or\s+more)|\s+(?P<orso>or\s+so))?"
@@ -449,7 +471,7 @@ class Rule:
 _TRIGGERS = {
     "money": f"{_alt(_CURRENCY_SIGNS)}|(?i:{_alt(_CURRENCY_WORDS)})",
     "power": r"(?i:watt)|W(?![a-z])|瓦",
-    "gpus": r"(?i:gpu|chip|accelerator|tpu|card|processor|[abhlm]i?\d{2,4}s)|卡|芯片|晶片|加速器",
+    "gpus": r"(?i:gpu|chip|accelerator|tpu|card|processor|[abhlm]i?\d{2,4})|卡|芯片|晶片|加速器",
     "duration": r"(?i:day|week|month|year)|天|周|週|星期|月|年",
 }
 
@@ -509,7 +531,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "gpus",
-        rf"(?:{_EN_HEDGE}|{_ZH_HEDGE})?{_BETWEEN}{_EN_AMOUNT}\s?{_GPU_EN}{_AFTER_UNIT_EN}",
+        rf"(?:{_EN_HEDGE}|{_ZH_HEDGE})?{_BETWEEN}{_EN_AMOUNT}[\s-]?{_GPU_EN}{_AFTER_UNIT_EN}",
         build_gpus,
     ),
     _rule(
@@ -521,7 +543,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "vague_gpus",
         r"(?:(?P<vmult>tens|hundreds)\s+of\s+)?(?P<vbig>thousands|millions)\s+of\s+"
-        r"(?:Nvidia\s+)?(?:GPUs|chips|accelerators)\b",
+        rf"(?:(?:Nvidia|NVIDIA|AMD|Google)\s+)?(?:{_ACCEL_MODEL}\s+)?(?:GPUs|chips|accelerators)\b",
         build_vague_count,
     ),
     _rule(
