@@ -84,6 +84,29 @@ def sql(query: str, fmt: str, max_width: int, db: Path) -> None:
     click.echo(format_result(run_query(db, query), fmt, max_width))
 
 
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format; csv and json give the stored numbers.",
+)
+@db_option
+def deals(fmt: str, db: Path) -> None:
+    """The consolidated deals: parties, site, figures, independent sources and conflicts.
+
+    Each deal is one real-world deal across documents and languages; every value
+    is traceable through the deal_evidence table (neocloud sql "SELECT * FROM
+    deal_evidence WHERE deal_id = '...'").
+    """
+    from pipeline.store.query import format_result
+    from pipeline.views import deals_table
+
+    click.echo(format_result(deals_table(db, raw=fmt != "table"), fmt, max_width=0))
+
+
 def main() -> None:
     """Entry point: one-line errors on stderr, non-zero exit."""
     try:

@@ -60,6 +60,32 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Entity:
+    """A named entity in a segment, with one canonical name across languages."""
+
+    seg_no: int
+    start: int
+    end: int
+    text: str
+    label: str  # ORG, PERSON, GPE, FAC, PRODUCT, NORP
+    canonical: str
+    known: bool = False  # the canonical name comes from the gazetteer
+
+
+@dataclass(frozen=True)
+class DealMention:
+    """One statement of a deal in one sentence, with the figures it carries."""
+
+    seg_no: int
+    kind: str  # compute_lease, acquisition, investment, supply
+    provider: str  # canonical lessor / seller / target
+    customer: str  # canonical lessee / buyer / investor
+    site: str | None = None
+    location: str | None = None
+    figures: tuple[tuple[str, str], ...] = ()  # (field, figure_id)
+
+
+@dataclass(frozen=True)
 class Document:
     doc_id: str
     path: str
@@ -72,6 +98,8 @@ class Document:
     published_on: date | None = None
     derived_from: str | None = None
     figures: tuple[Figure, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    deal_mentions: tuple[DealMention, ...] = ()
 
     @property
     def text(self) -> str:

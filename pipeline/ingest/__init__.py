@@ -3,7 +3,8 @@
 Each file is read, each document built and written in its own transaction; a
 bad file or record is reported and the others still go in. After the files,
 `derived_from` is recomputed over the whole store, since an original may
-arrive after the documents that retell it.
+arrive after the documents that retell it, and deals are consolidated again
+from every document's deal mentions.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pipeline.ingest.document import build_document
 from pipeline.ingest.readers import find_files, read_file
 from pipeline.records import ReadError
 from pipeline.store import open_store
+from pipeline.store.deals import rebuild_deals
 from pipeline.store.write import (
     STORED,
     file_unchanged,
@@ -73,6 +75,7 @@ def ingest(
                 on_file(path)
         if report.stored or removed:
             set_derived_from(con, find_derived(_stored_docs(con)))
+            rebuild_deals(con)
     finally:
         con.close()
     return report

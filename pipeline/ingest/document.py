@@ -7,7 +7,9 @@ from collections import Counter
 
 from pipeline.embeddings import Embedder
 from pipeline.errors import UnreadableFile
-from pipeline.extract.figures import extract_figures
+from pipeline.extract.analyze import analyze
+from pipeline.extract.deals import find_deals
+from pipeline.extract.resolve import resolve_entities
 from pipeline.ingest import metadata
 from pipeline.ingest.language import detect_lang, han_count, latin_words
 from pipeline.ingest.paragraphs import normalize, paragraphs, split_bilingual
@@ -39,6 +41,7 @@ def build_document(raw: RawDocument, embedder: Embedder) -> Document:
         for i, (lang, piece) in enumerate(zip(langs, pieces, strict=True))
     )
     doc_id = content_id(raw.text)
+    analyses = resolve_entities(segments, analyze(doc_id, segments))
     return Document(
         doc_id=doc_id,
         path=raw.path,
@@ -49,7 +52,9 @@ def build_document(raw: RawDocument, embedder: Embedder) -> Document:
         publisher=raw.publisher or metadata.publisher(paras),
         source_url=raw.source_url or metadata.source_url(paras),
         published_on=raw.published_on,
-        figures=extract_figures(doc_id, segments),
+        figures=tuple(f for a in analyses.values() for f in a.figures),
+        entities=tuple(e for a in analyses.values() for e in a.entities),
+        deal_mentions=find_deals(segments, analyses),
     )
 
 

@@ -70,6 +70,71 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         DELETE FROM ingested_files;
         """,
     ),
+    (
+        "0003_entities_deals",
+        """
+        CREATE TABLE entities (
+            doc_id    VARCHAR NOT NULL,
+            seg_no    INTEGER NOT NULL,
+            start     INTEGER NOT NULL,
+            "end"     INTEGER NOT NULL,
+            text      VARCHAR NOT NULL,
+            label     VARCHAR NOT NULL,
+            canonical VARCHAR NOT NULL,
+            known     BOOLEAN NOT NULL  -- the canonical name comes from the gazetteer
+        );
+        -- Internal: each statement of a deal, per document; deals are built from them.
+        CREATE TABLE deal_mentions (
+            mention_id VARCHAR PRIMARY KEY,
+            doc_id     VARCHAR NOT NULL,
+            seg_no     INTEGER NOT NULL,
+            kind       VARCHAR NOT NULL,
+            provider   VARCHAR NOT NULL,
+            customer   VARCHAR NOT NULL,
+            site       VARCHAR,
+            location   VARCHAR
+        );
+        CREATE TABLE deal_mention_figures (
+            mention_id VARCHAR NOT NULL,
+            doc_id     VARCHAR NOT NULL,
+            field      VARCHAR NOT NULL,
+            figure_id  VARCHAR NOT NULL
+        );
+        CREATE TABLE deals (
+            deal_id      VARCHAR PRIMARY KEY,
+            kind         VARCHAR NOT NULL,
+            provider     VARCHAR NOT NULL,
+            customer     VARCHAR NOT NULL,
+            site         VARCHAR,
+            location     VARCHAR,
+            capacity_mw  DOUBLE,
+            gpus         DOUBLE,
+            usd_per_month DOUBLE,
+            usd_total    DOUBLE,
+            term_days    DOUBLE,
+            notice_days  DOUBLE,
+            sources      INTEGER NOT NULL,
+            documents    INTEGER NOT NULL,
+            conflicts    VARCHAR[] NOT NULL
+        );
+        CREATE TABLE deal_evidence (
+            deal_id   VARCHAR NOT NULL,
+            field     VARCHAR NOT NULL,
+            figure_id VARCHAR,
+            doc_id    VARCHAR NOT NULL,
+            seg_no    INTEGER NOT NULL,
+            value     VARCHAR,   -- the figure's normalized value, or the name of a party or place
+            text      VARCHAR,   -- as written
+            chosen    BOOLEAN NOT NULL  -- this evidence supports the value in deals
+        );
+        -- Fields whose sources disagree, with every value and where it is stated.
+        CREATE VIEW deal_conflicts AS
+            SELECT e.deal_id, e.field, e.value, e.text, e.doc_id, e.seg_no, e.chosen
+            FROM deal_evidence e JOIN deals d USING (deal_id)
+            WHERE list_contains(d.conflicts, e.field);
+        DELETE FROM ingested_files;
+        """,
+    ),
 )
 
 

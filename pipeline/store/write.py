@@ -51,7 +51,34 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document) -> str:
                     for f in doc.figures
                 ],
             )  # fmt: skip
+        _write_entities(con, doc)
+        _write_mentions(con, doc)
     return STORED
+
+
+def _write_entities(con: duckdb.DuckDBPyConnection, doc: Document) -> None:
+    if doc.entities:
+        con.executemany(
+            "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [doc.doc_id, e.seg_no, e.start, e.end, e.text, e.label, e.canonical, e.known]
+                for e in doc.entities
+            ],
+        )
+
+
+def _write_mentions(con: duckdb.DuckDBPyConnection, doc: Document) -> None:
+    for i, m in enumerate(doc.deal_mentions):
+        mention_id = f"{doc.doc_id}:{i}"
+        con.execute(
+            "INSERT INTO deal_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [mention_id, doc.doc_id, m.seg_no, m.kind, m.provider, m.customer, m.site, m.location],
+        )
+        if m.figures:
+            con.executemany(
+                "INSERT INTO deal_mention_figures VALUES (?, ?, ?, ?)",
+                [[mention_id, doc.doc_id, name, figure_id] for name, figure_id in m.figures],
+            )
 
 
 def prune_file(con: duckdb.DuckDBPyConnection, file: str, keep: Iterable[str]) -> int:
@@ -89,7 +116,7 @@ def set_derived_from(con: duckdb.DuckDBPyConnection, derived: dict[str, str]) ->
             )
 
 
-_PER_DOCUMENT_TABLES = ("figures", "segments")
+_PER_DOCUMENT_TABLES = ("deal_mention_figures", "deal_mentions", "entities", "figures", "segments")
 
 
 def _delete_paths(con: duckdb.DuckDBPyConnection, paths: list[str]) -> None:
