@@ -3,7 +3,9 @@
 Two documents report the Oracle-OpenAI lease with different rounding ($1.12
 billion a month / 约 11 亿美元), a third gives a conflicting GPU count (450,000
 against roughly 400,000 and 约 40 万); a Chinese document states an acquisition
-and a lease priced per year; sentences with figures but no deal add nothing.
+and a lease priced per year; investments, a hardware supply deal and a lease
+stated as 达成合作…提供 follow; sentences with figures but no deal, and a
+generic description of the neocloud model, add nothing.
 """
 
 from __future__ import annotations
@@ -38,12 +40,34 @@ def _rows(db: Path) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def test_the_three_deals_and_no_others(deals_db: Path) -> None:
+def test_the_stated_deals_and_no_others(deals_db: Path) -> None:
     assert set(_rows(deals_db)) == {
         "oracle-openai-compute-lease",
         "lambda-tencent-acquisition",
         "oracle-bytedance-compute-lease",
+        "openai-microsoft-investment",
+        "openai-softbank-investment",
+        "nvidia-xai-supply",
+        "coreweave-meta-compute-lease",
+        "xai-google-compute-lease",
     }
+
+
+@pytest.mark.parametrize(
+    ("deal_id", "field", "value"),
+    [
+        ("openai-microsoft-investment", "usd_total", 1e10),
+        ("openai-softbank-investment", "usd_total", 4e10),
+        ("nvidia-xai-supply", "gpus", 1e5),
+        ("coreweave-meta-compute-lease", "usd_total", 1.42e10),
+        ("coreweave-meta-compute-lease", "term_days", 6 * 365.25),
+        ("xai-google-compute-lease", "site", "Colossus 2"),
+    ],
+)
+def test_investments_supply_and_chinese_partnership(
+    deals_db: Path, deal_id: str, field: str, value: object
+) -> None:
+    assert _rows(deals_db)[deal_id][field] == value
 
 
 def test_same_lease_in_two_languages_with_different_rounding_is_one_deal(deals_db: Path) -> None:

@@ -31,7 +31,11 @@ _GAP = r"[^.;。;!?]"
 _NEAR = r"(?:(?!⟦O)[^.;。;!?])"
 _COMPUTE_EN = r"(?:compute|computing|capacity|GPUs?|cluster|data\s*cent(?:er|re)s?|infrastructure)"
 _LEASE_VERB_EN = r"(?:rent|rents|rented|renting|lease|leases|leased|leasing|sublease[sd]?)"
-_PROVIDE_EN = r"(?:provid(?:e|es|ed|ing)|suppl(?:y|ies|ied|ying)|sell|sells|selling|sold|offer(?:s|ed|ing)?|transferr?(?:ing|ed|s)?)"
+_PROVIDE_EN = r"(?:provid(?:e|es|ed|ing)|offer(?:s|ed|ing)?|transferr?(?:ing|ed|s)?)"
+# Selling capacity is leasing it; selling GPUs is supplying hardware.
+_SELL_EN = (
+    r"(?:sell|sells|selling|sold|suppl(?:y|ies|ied|ying)|deliver(?:s|ed|ing)?|ship(?:s|ped|ping)?)"
+)
 _TAKE_EN = (
     r"(?:tak(?:e|es|ing)\s+over|took\s+over|secur\w+|reserv\w+|rent|rents|rented|renting|"
     r"lease|leases|leased|leasing)(?:\s+out)?"
@@ -64,6 +68,11 @@ RULES: tuple[_Rule, ...] = (
         LEASE,
         rf"(?P<p>{_O}){_NEAR}{{0,60}}?\b(?:{_LEASE_VERB_EN}|{_PROVIDE_EN})\b"
         rf"{_GAP}{{0,60}}?{_COMPUTE_EN}{_GAP}{{0,40}}?\bto\s+(?P<c>{_OS})",
+    ),
+    _r(
+        LEASE,
+        rf"(?P<p>{_O}){_NEAR}{{0,60}}?\b{_SELL_EN}\b{_GAP}{{0,40}}?\b{_CAPACITY_EN}\b"
+        rf"{_GAP}{{0,40}}?\bto\s+(?P<c>{_OS})",
     ),
     _r(
         LEASE,
@@ -130,7 +139,7 @@ RULES: tuple[_Rule, ...] = (
     # supply: "Nvidia will supply 100,000 GPUs to xAI"
     _r(
         SUPPLY,
-        rf"(?P<p>{_O}){_NEAR}{{0,40}}?\b(?:suppl(?:y|ies|ied)|deliver(?:s|ed)?|ship(?:s|ped)?|sell(?:s)?|sold)\b{_GAP}{{0,60}}?\bto\s+(?P<c>{_O})",
+        rf"(?P<p>{_O}){_NEAR}{{0,40}}?\b{_SELL_EN}\b{_GAP}{{0,60}}?\bto\s+(?P<c>{_O})",
         True,
     ),
     # Chinese: "xAI 与 Anthropic 和 Google 达成…协议，向其出租了…"
@@ -149,6 +158,13 @@ RULES: tuple[_Rule, ...] = (
         LEASE,
         rf"(?P<c>{_O}){_NEAR}{{0,20}}?{_TAKE_ZH}(?:了)?\s*[“\"「]?\s*(?:(?P<p>{_O})|位于|在)"
         rf"{_GAP}{{0,40}}?{_COMPUTE_ZH}",
+    ),
+    # "CoreWeave 与 Meta 达成合作，为其提供…算力"
+    _r(
+        LEASE,
+        rf"(?P<p>{_O}){_NEAR}{{0,20}}?与\s*(?P<c>{_OS}){_GAP}{{0,20}}?{_SIGN_ZH}(?:了)?{_GAP}{{0,20}}?"
+        rf"{_DEAL_ZH}[^。;!?]{{0,10}}?(?:为其|向其|为对方|向对方|為其)?\s*(?:提供|出租|供应)"
+        rf"{_GAP}{{0,30}}?{_COMPUTE_ZH}",
     ),
     _r(
         LEASE,
@@ -237,15 +253,15 @@ def _sentence_deals(
     masked, slots = _mask(text, start, ents, figs)
     site = next((e.canonical for e in ents if e.label == "FAC"), None)
     location = _location(ents)
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str]] = set()  # the first construction that names a pair wins
     for rule in RULES:
         if rule.needs_figure and not figs:
             continue
         for m in rule.pattern.finditer(masked):
             for kind, provider, customer in _roles(rule.kind, m, slots, masked, ents, earlier):
-                if provider == customer or (kind, provider, customer) in seen:
+                if provider == customer or (provider, customer) in seen:
                     continue
-                seen.add((kind, provider, customer))
+                seen.add((provider, customer))
                 mention = _Found(kind, provider, customer, seg.seg_no, site, location)
                 mention.figures = _fields(kind, figs, text, start, in_trigger=True)
                 yield mention
