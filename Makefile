@@ -9,9 +9,9 @@ PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 .PHONY: demo install dev test check lint format bench clean
 
 demo: install  ## set up, ingest the bundled corpus, show what was stored
-	$(BIN)/neocloud ingest corpus/ --db $(DB)
+	$(BIN)/neocloud ingest corpus/documents/ --db $(DB)
 	$(BIN)/neocloud sql --db $(DB) "SELECT doc_id, regexp_extract(path, '[^/]+$$') AS file, kind, languages, publisher, derived_from, title FROM documents ORDER BY path"
-	$(BIN)/neocloud sql --db $(DB) "SELECT regexp_extract(path, '[^/]+$$') AS file, s.lang, count(*) AS segments, count(s.translation_of) AS translations, count(DISTINCT s.speaker) AS speakers FROM segments s JOIN documents d USING (doc_id) GROUP BY ALL ORDER BY ALL"
+	$(BIN)/neocloud deals --db $(DB)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

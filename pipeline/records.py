@@ -86,6 +86,25 @@ class DealMention:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """An opinion or assessment sentence, with who makes it and its stance."""
+
+    claim_id: str
+    seg_no: int
+    start: int
+    end: int
+    text: str
+    lang: str
+    speaker: str | None
+    context: str  # the sentence before it, which short claims need
+    stance: str  # skeptical, positive, neutral
+    stance_score: float
+    claim_score: float
+    translation_of: str | None = None  # claim_id of the claim this one translates
+    vector: tuple[float, ...] = ()  # its sentence embedding, stored for argument grouping
+
+
+@dataclass(frozen=True)
 class Document:
     doc_id: str
     path: str
@@ -100,6 +119,7 @@ class Document:
     figures: tuple[Figure, ...] = ()
     entities: tuple[Entity, ...] = ()
     deal_mentions: tuple[DealMention, ...] = ()
+    claims: tuple[Claim, ...] = ()
 
     @property
     def text(self) -> str:

@@ -12,7 +12,7 @@ import pytest
 from pipeline.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+CORPUS = ROOT / "corpus" / "documents"
 DATA = Path(__file__).resolve().parent / "data"
 
 # The gold file names the seeds by their original file names; corpus/ names them by content.
