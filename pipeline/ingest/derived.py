@@ -63,6 +63,20 @@ def _length(text: str) -> int:
     return len(latin_words(text)) + han_count(text)
 
 
+def quoted_phrases(text: str) -> frozenset[str]:
+    """Normalized quotations long enough to identify what is quoted (3+ words or 5+ Han)."""
+    return frozenset(
+        q
+        for q in (_norm(m.group(1)) for m in _QUOTE.finditer(text))
+        if len(q.split()) >= _MIN_QUOTE_WORDS or han_count(q) >= _MIN_QUOTE_HAN
+    )
+
+
+def match_form(text: str) -> str:
+    """The form quoted_phrases() are compared in: lowercase words, no punctuation."""
+    return _norm(text)
+
+
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
     return " ".join(re.sub(r"[^\w\s']", " ", text).split())
@@ -80,11 +94,7 @@ class _Fingerprint:
         title = _norm(doc.title) if doc.title else None
         if title and len(title.split()) < _MIN_TITLE_WORDS and han_count(title) < 8:
             title = None  # short titles ("Update") are shared by chance
-        quotes = frozenset(
-            q
-            for q in (_norm(m.group(1)) for m in _QUOTE.finditer(doc.text))
-            if len(q.split()) >= _MIN_QUOTE_WORDS or han_count(q) >= _MIN_QUOTE_HAN
-        )
+        quotes = quoted_phrases(doc.text)
         text = _norm(doc.text)
         words = text.split()
         shingles = frozenset(

@@ -17,6 +17,7 @@ from pipeline.ingest.speakers import Turn, is_transcript, split_turns
 from pipeline.ingest.title import find_title
 from pipeline.ingest.translation import pair_translations
 from pipeline.records import Document, RawDocument, Segment
+from pipeline.stance.claims import find_claims
 
 
 def content_id(text: str) -> str:
@@ -55,6 +56,7 @@ def build_document(raw: RawDocument, embedder: Embedder) -> Document:
         figures=tuple(f for a in analyses.values() for f in a.figures),
         entities=tuple(e for a in analyses.values() for e in a.entities),
         deal_mentions=find_deals(segments, analyses),
+        claims=find_claims(doc_id, segments, analyses),
     )
 
 

@@ -135,6 +135,42 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         DELETE FROM ingested_files;
         """,
     ),
+    (
+        "0004_claims_arguments",
+        """
+        CREATE TABLE claims (
+            claim_id       VARCHAR PRIMARY KEY,
+            doc_id         VARCHAR NOT NULL,
+            seg_no         INTEGER NOT NULL,
+            start          INTEGER NOT NULL,
+            "end"          INTEGER NOT NULL,
+            text           VARCHAR NOT NULL,
+            lang           VARCHAR NOT NULL,
+            speaker        VARCHAR,
+            stance         VARCHAR NOT NULL,
+            stance_score   DOUBLE NOT NULL,
+            argument_id    INTEGER,
+            claim_score    DOUBLE NOT NULL,  -- the claim detector's confidence
+            context        VARCHAR,          -- the sentence before it
+            translation_of VARCHAR           -- claim_id of the claim this one translates
+        );
+        -- The embedding each claim was grouped by, so regrouping never re-encodes.
+        CREATE TABLE claim_vectors (
+            claim_id VARCHAR PRIMARY KEY,
+            model    VARCHAR NOT NULL,
+            vector   FLOAT[] NOT NULL
+        );
+        CREATE TABLE arguments (
+            argument_id INTEGER PRIMARY KEY,
+            label       VARCHAR NOT NULL,
+            stance      VARCHAR NOT NULL,
+            claims      INTEGER NOT NULL,
+            documents   INTEGER NOT NULL,
+            languages   VARCHAR[] NOT NULL
+        );
+        DELETE FROM ingested_files;
+        """,
+    ),
 )
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from pipeline.embeddings import default_embedder
 from pipeline.records import Document
 from pipeline.store.connect import transaction
 
@@ -53,7 +54,27 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document) -> str:
             )  # fmt: skip
         _write_entities(con, doc)
         _write_mentions(con, doc)
+        _write_claims(con, doc)
     return STORED
+
+
+def _write_claims(con: duckdb.DuckDBPyConnection, doc: Document) -> None:
+    if not doc.claims:
+        return
+    con.executemany(
+        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+        [
+            [
+                c.claim_id, doc.doc_id, c.seg_no, c.start, c.end, c.text, c.lang, c.speaker,
+                c.stance, c.stance_score, c.claim_score, c.context, c.translation_of,
+            ]
+            for c in doc.claims
+        ],
+    )  # fmt: skip
+    con.executemany(
+        "INSERT INTO claim_vectors VALUES (?, ?, ?)",
+        [[c.claim_id, default_embedder().name, list(c.vector)] for c in doc.claims],
+    )
 
 
 def _write_entities(con: duckdb.DuckDBPyConnection, doc: Document) -> None:
@@ -116,11 +137,18 @@ def set_derived_from(con: duckdb.DuckDBPyConnection, derived: dict[str, str]) ->
             )
 
 
-_PER_DOCUMENT_TABLES = ("deal_mention_figures", "deal_mentions", "entities", "figures", "segments")
+_PER_DOCUMENT_TABLES = (
+    "deal_mention_figures", "deal_mentions", "entities", "figures", "segments", "claims",
+)  # fmt: skip
 
 
 def _delete_paths(con: duckdb.DuckDBPyConnection, paths: list[str]) -> None:
     for path in paths:
+        con.execute(
+            "DELETE FROM claim_vectors WHERE claim_id IN (SELECT claim_id FROM claims "
+            "WHERE doc_id IN (SELECT doc_id FROM documents WHERE path = ?))",
+            [path],
+        )
         for table in _PER_DOCUMENT_TABLES:
             con.execute(
                 f"DELETE FROM {table} "

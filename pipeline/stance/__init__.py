@@ -1,0 +1,1 @@
+"""Stance: claim detection, stance head, argument grouping."""

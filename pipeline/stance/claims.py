@@ -1,0 +1,192 @@
+"""Claims: the opinion and assessment sentences of a document, who makes them, and their stance.
+
+Every sentence is a candidate; the trained claim head keeps the claims and the
+stance head labels them (see head.py). The speaker is the transcript turn's,
+else a person the sentence names with a speech or opinion verb ("Sean O’Kane
+offered a more skeptical perspective", "Kirsten did her best to offer",
+"Sean 问道"), else, for a sentence opening with a pronoun ("He characterized",
+"In his view", "But she also noted"), the last such person in the paragraph.
+A claim in a translated segment is linked to the English claim it translates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from pipeline.embeddings import Embedder, default_embedder, embedder_from_spec
+from pipeline.extract.analyze import SegmentAnalysis
+from pipeline.records import Claim, Entity, Segment
+from pipeline.stance.head import StanceModel, features, load_model
+
+_SPEECH = re.compile(
+    r"\b(?:said|says|asked|asks|noted|notes|argued|argues|believes?|thinks?|offered|offers|"
+    r"suggested|suggests|characterized|called|calls|warned|warns|added|adds|explained|"
+    r"concurred|reiterated|doubled\s+down|stating|questioning|admitted|admits|insisted|"
+    r"did\s+(?:his|her|their)\s+best|endeavou?red|clarified|elaborated|recalled|"
+    r"highlighted|acknowledged|countered|told)\b"
+    r"|表示|认为|認為|指出|问道|問道|说|說|称|稱|坦言|强调|強調|补充|補充|解释|解釋|尽力|盡力|看法|观点|觀點",
+    re.I,
+)
+_PRONOUN_START = re.compile(
+    r"^\W*(?:(?:but|and|then|so|yet)\s+)?(?:he|she|his|her|in\s+(?:his|her)\s+view)\b|^\W*(?:但|而|随后|隨後)?(?:他|她)",
+    re.I,
+)
+_SPEAKER_WINDOW = 40  # characters between a person's name and the verb that makes them speak
+_MIN_WORDS = 4
+_MIN_HAN = 6
+_FRAGMENT_WORDS = 8
+_PLACE_BONUS = 0.3
+_MIN_TRANSLATION = 0.4
+_FRAGMENT_HAN = 14
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    seg_no: int
+    start: int
+    end: int
+    text: str
+    lang: str
+    speaker: str | None
+    context: str
+
+
+def find_claims(
+    doc_id: str,
+    segments: Sequence[Segment],
+    analyses: dict[int, SegmentAnalysis],
+    model: StanceModel | None = None,
+    embedder: Embedder | None = None,
+) -> tuple[Claim, ...]:
+    """The claims of one document, in reading order, with stance and embeddings."""
+    candidates = _candidates(segments, analyses)
+    if not candidates:
+        return ()
+    model = model or load_model()
+    head_embedder = embedder_from_spec(model.embedder_name)
+    # The head learned to read a context only for short fragments ("That view did not
+    # age well."); full sentences are judged on their own, as in training.
+    texts = [c.text for c in candidates]
+    x = features(head_embedder, texts, head_contexts(texts, [c.context for c in candidates]))
+    claim_p = model.claim.proba(x)[:, model.claim.classes.index("claim")]
+    stance_p = model.stance.proba(x)
+    kept = [i for i in range(len(candidates)) if claim_p[i] >= model.claim_threshold]
+    # Arguments are grouped by the cross-lingual default embedder, in one batch.
+    vectors = (embedder or default_embedder()).encode([candidates[i].text for i in kept])
+    claims = [
+        Claim(
+            claim_id=_claim_id(doc_id, c),
+            seg_no=c.seg_no,
+            start=c.start,
+            end=c.end,
+            text=c.text,
+            lang=c.lang,
+            speaker=c.speaker,
+            context=c.context,
+            stance=model.stance.classes[int(stance_p[i].argmax())],
+            stance_score=round(float(stance_p[i].max()), 4),
+            claim_score=round(float(claim_p[i]), 4),
+            vector=tuple(float(v) for v in vectors[n]),
+        )
+        for n, i in enumerate(kept)
+        for c in [candidates[i]]
+    ]
+    return tuple(_link_translations(claims, segments))
+
+
+def _claim_id(doc_id: str, c: _Candidate) -> str:
+    return hashlib.sha256(f"{doc_id}:{c.seg_no}:{c.start}:{c.end}".encode()).hexdigest()[:16]
+
+
+def _candidates(
+    segments: Sequence[Segment], analyses: dict[int, SegmentAnalysis]
+) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    last_sentence: dict[str, str] = {}
+    for seg in segments:
+        analysis = analyses.get(seg.seg_no)
+        if analysis is None:
+            continue
+        last_person: str | None = None
+        for start, end in analysis.sentences:
+            raw = seg.text[start:end]
+            text = raw.strip()
+            if not text:
+                continue
+            start += len(raw) - len(raw.lstrip())
+            end = start + len(text)
+            ents = [e for e in analysis.entities if start <= e.start < end]
+            named = _named_speaker(text, start, ents)
+            speaker = seg.speaker or named
+            if speaker is None and _PRONOUN_START.search(text):
+                speaker = last_person
+            last_person = named or last_person
+            context = last_sentence.get(seg.lang, "")
+            last_sentence[seg.lang] = text
+            if _long_enough(text):
+                out.append(_Candidate(seg.seg_no, start, end, text, seg.lang, speaker, context))
+    return out
+
+
+def _named_speaker(text: str, offset: int, ents: list[Entity]) -> str | None:
+    for e in ents:
+        if e.label != "PERSON":
+            continue
+        after = text[e.end - offset : e.end - offset + _SPEAKER_WINDOW]
+        if _SPEECH.search(after):
+            return e.canonical
+    return None
+
+
+def head_contexts(texts: Sequence[str], contexts: Sequence[str]) -> list[str]:
+    """The context the head sees: the previous sentence for fragments, nothing otherwise."""
+    return [c if _fragment(t) else "" for t, c in zip(texts, contexts, strict=True)]
+
+
+def _fragment(text: str) -> bool:
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return len(text.split()) <= _FRAGMENT_WORDS and han <= _FRAGMENT_HAN
+
+
+def _long_enough(text: str) -> bool:
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return han >= _MIN_HAN or len(text.split()) >= _MIN_WORDS
+
+
+def _link_translations(claims: list[Claim], segments: Sequence[Segment]) -> list[Claim]:
+    """A claim in a translation links to the claim it translates in the partner segment.
+
+    Sentences of a translation follow the original's order, so the score is the
+    similarity plus a bonus for sitting at the same relative place in the segment.
+    """
+    partner = {s.seg_no: s.translation_of for s in segments if s.translation_of is not None}
+    partner.update({v: k for k, v in list(partner.items())})
+    length = {s.seg_no: max(len(s.text), 1) for s in segments}
+    by_seg: dict[int, list[Claim]] = {}
+    for c in claims:
+        by_seg.setdefault(c.seg_no, []).append(c)
+    out: list[Claim] = []
+    for c in claims:
+        other = partner.get(c.seg_no)
+        if c.lang == "en" or other is None or other not in by_seg:
+            out.append(c)
+            continue
+        place = c.start / length[c.seg_no]
+        scored = [
+            (
+                float(np.dot(c.vector, o.vector))
+                + _PLACE_BONUS * (1 - abs(place - o.start / length[other])),
+                float(np.dot(c.vector, o.vector)),
+                o.claim_id,
+            )
+            for o in by_seg[other]
+            if o.lang == "en"
+        ]
+        best = max(scored, default=(0.0, 0.0, None))
+        out.append(replace(c, translation_of=best[2]) if best[1] >= _MIN_TRANSLATION else c)
+    return out
