@@ -107,6 +107,76 @@ def deals(fmt: str, db: Path) -> None:
     click.echo(format_result(deals_table(db, raw=fmt != "table"), fmt, max_width=0))
 
 
+@cli.command()
+@click.option("--deals", "deal_ids", help="Comma-separated deal ids (default: every priced deal).")
+@click.option(
+    "--capex", type=float, help="Capital cost in USD (default: the one the documents state)."
+)
+@click.option("--opex-per-mw-month", type=float, help="Operating cost in USD per MW per month.")
+@click.option("--months", type=int, help="Months to project (default 36).")
+@click.option("--ramp-months", type=float, help="Months over which revenue ramps up linearly.")
+@click.option(
+    "--lock-in-months", type=float, help="Show the effect of cancelling after this lock-in."
+)
+@click.option("--valuation", type=float, help="Valuation in USD for the revenue multiple.")
+@click.option(
+    "--scenario",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON file with any of these settings and per-deal overrides; options win.",
+)
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the payback chart (PNG).",
+)
+@click.option(
+    "--price-chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a chart of price per GPU-hour across deals (PNG).",
+)
+@db_option
+def economics(
+    deal_ids: str | None,
+    capex: float | None,
+    opex_per_mw_month: float | None,
+    months: int | None,
+    ramp_months: float | None,
+    lock_in_months: float | None,
+    valuation: float | None,
+    scenario: Path | None,
+    chart: Path | None,
+    price_chart: Path | None,
+    db: Path,
+) -> None:
+    """Unit economics and payback of stored deals: per deal and for the chosen deals together.
+
+    Every input says where it comes from (the figure as written and its document,
+    or the user). Values outside plausible ranges are flagged with the reason.
+    """
+    from pipeline.economics_report import Scenario, build_report, render
+
+    base = Scenario.from_file(scenario) if scenario else Scenario()
+    chosen = base.merged(
+        deals=tuple(d.strip() for d in deal_ids.split(",") if d.strip()) if deal_ids else None,
+        capex=capex,
+        opex_per_mw_month=opex_per_mw_month,
+        months=months,
+        ramp_months=ramp_months,
+        lock_in_months=lock_in_months,
+        valuation=valuation,
+    )
+    report = build_report(db, chosen)
+    click.echo(render(report))
+    if chart or price_chart:
+        from pipeline.charts import payback_chart
+        from pipeline.charts import price_chart as draw_prices
+
+        if chart:
+            click.echo(f"chart: {payback_chart(report, chart)}")
+        if price_chart:
+            click.echo(f"chart: {draw_prices(report, price_chart)}")
+
+
 @cli.command("train-stance")
 @db_option
 def train_stance(db: Path) -> None:

@@ -171,6 +171,20 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         DELETE FROM ingested_files;
         """,
     ),
+    (
+        "0005_deal_economics",
+        # Same formulas as pipeline/economics.py (730 hours a month); tests keep them equal.
+        """
+        CREATE VIEW deal_economics AS
+        SELECT deal_id,
+               usd_per_month,
+               usd_per_month * 12 AS usd_per_year,
+               usd_per_month / (gpus * 730.0) AS usd_per_gpu_hour,
+               usd_per_month / capacity_mw AS usd_per_mw_month,
+               capacity_mw * 1000.0 / gpus AS kw_per_gpu
+        FROM deals;
+        """,
+    ),
 )
 
 

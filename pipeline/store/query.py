@@ -25,11 +25,11 @@ class QueryResult:
     rows: tuple[tuple[Any, ...], ...]
 
 
-def run_query(db: Path, sql: str) -> QueryResult:
+def run_query(db: Path, sql: str, params: list[Any] | None = None) -> QueryResult:
     """Run `sql` on a connection that cannot change anything."""
     con = open_readonly(db)
     try:
-        cursor = con.execute(sql)
+        cursor = con.execute(sql, params) if params else con.execute(sql)
         if cursor.description is None:
             return QueryResult((), ())
         columns = tuple(d[0] for d in cursor.description)
