@@ -100,6 +100,7 @@ class Claim:
     stance: str  # skeptical, positive, neutral
     stance_score: float
     claim_score: float
+    stance_probs: tuple[float, ...] = ()  # the head's probabilities, in STANCES order
     translation_of: str | None = None  # claim_id of the claim this one translates
     vector: tuple[float, ...] = ()  # its sentence embedding, stored for argument grouping
 

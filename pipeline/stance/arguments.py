@@ -36,6 +36,8 @@ class ClaimPoint:
     stance_score: float
     vector: tuple[float, ...]
     translation_of: str | None = None
+    speaker: str | None = None
+    probs: tuple[float, ...] = ()  # the head's probabilities, in STANCES order
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,45 @@ class Argument:
     documents: int
     languages: tuple[str, ...]
     members: tuple[str, ...]  # claim_ids
+
+
+STANCES = ("neutral", "positive", "skeptical")
+# How much a claim's argument-mates and, within a document, the other claims of
+# its speaker weigh against the head's own reading of it: one argument has one
+# stance, and a speaker rarely flips within a conversation.
+ARGUMENT_WEIGHT = 0.5
+SPEAKER_WEIGHT = 0.5
+
+
+def consistent_stances(
+    points: Sequence[ClaimPoint], arguments: Sequence[Argument]
+) -> dict[str, tuple[str, float]]:
+    """Each claim's stance after weighing its argument's and its speaker's other claims."""
+    probs = {p.claim_id: np.array(p.probs or _one_hot(p.stance), dtype=np.float64) for p in points}
+    argument_of = {cid: a.argument_id for a in arguments for cid in a.members}
+    mates: dict[object, list[str]] = defaultdict(list)
+    for p in points:
+        mates[("argument", argument_of.get(p.claim_id))].append(p.claim_id)
+        if p.speaker:
+            mates[("speaker", p.doc_id, p.speaker)].append(p.claim_id)
+    out: dict[str, tuple[str, float]] = {}
+    for p in points:
+        total = probs[p.claim_id].copy()
+        for key, weight in (
+            (("argument", argument_of.get(p.claim_id)), ARGUMENT_WEIGHT),
+            (("speaker", p.doc_id, p.speaker), SPEAKER_WEIGHT),
+        ):
+            others = [probs[c] for c in mates.get(key, []) if c != p.claim_id]
+            if others and (key[0] == "argument" or p.speaker):
+                total += weight * np.mean(others, axis=0)
+        total /= total.sum()
+        best = int(total.argmax())
+        out[p.claim_id] = (STANCES[best], round(float(total[best]), 4))
+    return out
+
+
+def _one_hot(stance: str) -> list[float]:
+    return [1.0 if s == stance else 0.0 for s in STANCES]
 
 
 def group_arguments(points: Sequence[ClaimPoint], threshold: float = THRESHOLD) -> list[Argument]:

@@ -90,6 +90,7 @@ def find_claims(
             context=c.context,
             stance=model.stance.classes[int(stance_p[i].argmax())],
             stance_score=round(float(stance_p[i].max()), 4),
+            stance_probs=tuple(round(float(p), 4) for p in stance_p[i]),
             claim_score=round(float(claim_p[i]), 4),
             vector=tuple(float(v) for v in vectors[n]),
         )

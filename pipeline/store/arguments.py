@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 
-from pipeline.stance.arguments import ClaimPoint, group_arguments
+from pipeline.stance.arguments import ClaimPoint, consistent_stances, group_arguments
 from pipeline.store.connect import transaction
 
 
@@ -12,16 +14,29 @@ def rebuild_arguments(con: duckdb.DuckDBPyConnection) -> int:
     rows = con.execute(
         """
         SELECT c.claim_id, c.doc_id, c.lang, c.text, c.stance, c.stance_score, v.vector,
-               c.translation_of
+               c.translation_of, c.speaker, c.stance_probs
         FROM claims c JOIN claim_vectors v USING (claim_id)
         ORDER BY c.doc_id, c.seg_no, c.start
         """
     ).fetchall()
-    points = [ClaimPoint(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6]), r[7]) for r in rows]
+    points = [
+        ClaimPoint(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6]), r[7], r[8], tuple(r[9] or ()))
+        for r in rows
+    ]
+    grouped = group_arguments(points)
+    stances = consistent_stances(points, grouped)
+    # Arguments take the stances of their claims after consistency.
+    points = [replace(p, stance=stances[p.claim_id][0], stance_score=stances[p.claim_id][1])
+              for p in points]  # fmt: skip
     arguments = group_arguments(points)
     with transaction(con):
         con.execute("DELETE FROM arguments")
         con.execute("UPDATE claims SET argument_id = NULL")
+        if stances:
+            con.executemany(
+                "UPDATE claims SET stance = ?, stance_score = ? WHERE claim_id = ?",
+                [[stance, score, claim_id] for claim_id, (stance, score) in stances.items()],
+            )
         if arguments:
             con.executemany(
                 "INSERT INTO arguments VALUES (?, ?, ?, ?, ?, ?)",

@@ -152,7 +152,9 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             argument_id    INTEGER,
             claim_score    DOUBLE NOT NULL,  -- the claim detector's confidence
             context        VARCHAR,          -- the sentence before it
-            translation_of VARCHAR           -- claim_id of the claim this one translates
+            translation_of VARCHAR,          -- claim_id of the claim this one translates
+            stance_probs   DOUBLE[]          -- the head's own probabilities (neutral, positive,
+                                             -- skeptical), before argument and speaker consistency
         );
         -- The embedding each claim was grouped by, so regrouping never re-encodes.
         CREATE TABLE claim_vectors (

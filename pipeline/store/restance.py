@@ -25,10 +25,11 @@ def rescore_claims(con: duckdb.DuckDBPyConnection) -> int:
     claim = model.claim.proba(x)[:, model.claim.classes.index("claim")]
     with transaction(con):
         con.executemany(
-            "UPDATE claims SET stance = ?, stance_score = ?, claim_score = ? WHERE claim_id = ?",
+            "UPDATE claims SET stance = ?, stance_score = ?, claim_score = ?, stance_probs = ? "
+            "WHERE claim_id = ?",
             [
                 [model.stance.classes[int(p.argmax())], round(float(p.max()), 4),
-                 round(float(c), 4), r[0]]
+                 round(float(c), 4), [round(float(v), 4) for v in p], r[0]]
                 for r, p, c in zip(rows, stance, claim, strict=True)
             ],
         )  # fmt: skip

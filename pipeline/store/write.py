@@ -62,11 +62,12 @@ def _write_claims(con: duckdb.DuckDBPyConnection, doc: Document) -> None:
     if not doc.claims:
         return
     con.executemany(
-        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
         [
             [
                 c.claim_id, doc.doc_id, c.seg_no, c.start, c.end, c.text, c.lang, c.speaker,
                 c.stance, c.stance_score, c.claim_score, c.context, c.translation_of,
+                list(c.stance_probs),
             ]
             for c in doc.claims
         ],
