@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -139,7 +139,11 @@ def _average_linkage(
     """
     groups = [sorted(g) for g in groups]
     size = np.array([len(g) for g in groups], dtype=np.float64)
-    link = np.array([[sims[np.ix_(a, b)].mean() for b in groups] for a in groups], dtype=np.float64)
+    # Mean similarity between every pair of groups in one product: A S Aᵀ, A averaging rows.
+    averaging = np.zeros((len(groups), sims.shape[0]))
+    for row, members in enumerate(groups):
+        averaging[row, members] = 1.0 / len(members)
+    link = averaging @ sims.astype(np.float64) @ averaging.T
     np.fill_diagonal(link, -np.inf)
     alive = np.ones(len(groups), dtype=bool)
     while alive.sum() > 1:
@@ -155,6 +159,20 @@ def _average_linkage(
         alive[b] = False
         groups[a] = sorted(groups[a] + groups[b])
     return [g for g, keep in zip(groups, alive, strict=True) if keep]
+
+
+def restanced(
+    arguments: Sequence[Argument], stances: dict[str, tuple[str, float]]
+) -> list[Argument]:
+    """The same arguments, each taking the stance its claims now have (weighted by confidence)."""
+    out = []
+    for a in arguments:
+        weight: defaultdict[str, float] = defaultdict(float)
+        for claim_id in a.members:
+            stance, score = stances[claim_id]
+            weight[stance] += score
+        out.append(replace(a, stance=max(sorted(weight), key=lambda s: weight[s])))
+    return out
 
 
 def _argument(argument_id: int, members: list[ClaimPoint], sims: np.ndarray) -> Argument:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import duckdb
 
-from pipeline.stance.arguments import ClaimPoint, consistent_stances, group_arguments
+from pipeline.stance.arguments import (
+    ClaimPoint,
+    consistent_stances,
+    group_arguments,
+    restanced,
+)
 from pipeline.store.connect import transaction
 
 
@@ -25,10 +28,7 @@ def rebuild_arguments(con: duckdb.DuckDBPyConnection) -> int:
     ]
     grouped = group_arguments(points)
     stances = consistent_stances(points, grouped)
-    # Arguments take the stances of their claims after consistency.
-    points = [replace(p, stance=stances[p.claim_id][0], stance_score=stances[p.claim_id][1])
-              for p in points]  # fmt: skip
-    arguments = group_arguments(points)
+    arguments = restanced(grouped, stances)  # arguments take their claims' final stances
     with transaction(con):
         con.execute("DELETE FROM arguments")
         con.execute("UPDATE claims SET argument_id = NULL")
