@@ -26,6 +26,20 @@ def db_option(func: F) -> F:
     )(func)
 
 
+def format_option(help_text: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["table", "csv", "json"]),
+            default="table",
+            show_default=True,
+            help=help_text,
+        )(func)
+
+    return decorate
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="neocloud")
 def cli() -> None:
@@ -61,14 +75,7 @@ def ingest(paths: tuple[Path, ...], db: Path) -> None:
 
 @cli.command()
 @click.argument("query")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("Output format.")
 @click.option(
     "--max-width",
     type=int,
@@ -85,14 +92,7 @@ def sql(query: str, fmt: str, max_width: int, db: Path) -> None:
 
 
 @cli.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format; csv and json give the stored numbers.",
-)
+@format_option("Output format; csv and json give the stored numbers.")
 @db_option
 def deals(fmt: str, db: Path) -> None:
     """The consolidated deals: parties, site, figures, independent sources and conflicts.
