@@ -82,9 +82,11 @@ def payback_month(
         earning = max(0.0, min(1.0, stop_after - (month - 1)))
         if earning == 0:
             return None
-        gain = net_per_month * ramp_factor(month, ramp_months) * earning
+        rate = net_per_month * ramp_factor(month, ramp_months)  # per month while leased
+        gain = rate * earning
         if total + gain >= capex:
-            return month - 1 + (capex - total) / gain
+            # Revenue accrues evenly while the lease runs, even in a month it ends.
+            return month - 1 + (capex - total) / rate
         total += gain
         if month >= ramp_months and math.isinf(stop_after):
             return month + (capex - total) / net_per_month

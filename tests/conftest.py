@@ -6,10 +6,19 @@ import json
 from pathlib import Path
 from typing import Any
 
+import os
+
 import duckdb
 import pytest
+from hypothesis import settings
 
 from pipeline.ingest import ingest
+
+# CI runs the property tests on a fixed sequence of examples, so a run is reproducible;
+# locally each run explores new ones.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus" / "documents"
