@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
-
-import os
 
 import duckdb
 import pytest
