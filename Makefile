@@ -12,6 +12,7 @@ demo: install  ## set up, ingest the bundled corpus, show what was stored
 	$(BIN)/neocloud ingest corpus/documents/ --db $(DB)
 	$(BIN)/neocloud sql --db $(DB) "SELECT doc_id, regexp_extract(path, '[^/]+$$') AS file, kind, languages, publisher, derived_from, title FROM documents ORDER BY path"
 	$(BIN)/neocloud deals --db $(DB)
+	$(BIN)/neocloud economics --db $(DB)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
