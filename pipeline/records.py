@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-KINDS = ("article", "transcript", "summary", "discussion")
-
 
 @dataclass(frozen=True)
 class RawDocument:

@@ -28,7 +28,6 @@ from pipeline.extract.numbers import (
 )
 
 DAYS = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
-HOURS_PER_MONTH = 730.0
 
 
 @dataclass(frozen=True)
