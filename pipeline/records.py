@@ -120,10 +120,6 @@ class Document:
     deal_mentions: tuple[DealMention, ...] = ()
     claims: tuple[Claim, ...] = ()
 
-    @property
-    def text(self) -> str:
-        return "\n\n".join(s.text for s in self.segments)
-
 
 @dataclass(frozen=True)
 class ReadError:

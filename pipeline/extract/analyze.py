@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
+from pipeline.extract.gazetteer import default_gazetteer
 from pipeline.extract.grammar import FigureMatch
 from pipeline.extract.pipelines import pipeline_for
 from pipeline.records import Entity, Figure, Segment
@@ -51,8 +52,6 @@ def analyze(doc_id: str, segments: Sequence[Segment]) -> dict[int, SegmentAnalys
 
 
 def _known(span: object) -> bool:
-    from pipeline.extract.gazetteer import default_gazetteer
-
     entry = default_gazetteer().entries.get(span.kb_id_)  # type: ignore[attr-defined]
     return entry is not None
 
@@ -65,19 +64,5 @@ def _subject(entities: tuple[Entity, ...], where: tuple[int, int] | None) -> str
 
 def _figure(doc_id: str, seg_no: int, match: FigureMatch, subject: str | None) -> Figure:
     key = f"{doc_id}:{seg_no}:{match.start}:{match.end}"
-    return Figure(
-        figure_id=hashlib.sha256(key.encode()).hexdigest()[:16],
-        seg_no=seg_no,
-        start=match.start,
-        end=match.end,
-        text=match.text,
-        quantity=match.quantity,
-        value=match.value,
-        unit=match.unit,
-        value_max=match.value_max,
-        period=match.period,
-        per_unit=match.per_unit,
-        bound=match.bound,
-        role=match.role,
-        subject=subject,
-    )
+    figure_id = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return Figure(figure_id=figure_id, seg_no=seg_no, subject=subject, **asdict(match))

@@ -95,11 +95,12 @@ def _ingest_file(
 ) -> int:
     """Ingest one file into `report`; return how many stale documents it removed."""
     try:
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
         if file_unchanged(con, str(path), sha):
             report.skipped += 1
             return 0
-        records = read_file(path)
+        records = read_file(path, data)
     except (UnreadableFile, OSError) as exc:
         report.failures.append(ReadError(str(path), _reason(exc, path)))
         return 0

@@ -31,7 +31,7 @@ def paragraphs(text: str, one_per_line: bool = False) -> list[str]:
         if not lines:
             continue
         if not one_per_line and _hard_wrapped(lines):
-            out.append(_join_lines(lines))
+            out.append(join_lines(lines))
         else:
             out.extend(lines)
     return out
@@ -52,7 +52,8 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _join_lines(lines: list[str]) -> str:
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines: a space between Latin words, nothing between Chinese characters."""
     out = lines[0]
     for line in lines[1:]:
         cjk = _cjk(out[-1]) and _cjk(line[0])

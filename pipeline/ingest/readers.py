@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 
 from pipeline.errors import UnreadableFile
 from pipeline.ingest.encoding import decode
-from pipeline.ingest.language import is_cjk_punct, is_han
+from pipeline.ingest.paragraphs import join_lines
 from pipeline.records import RawDocument, ReadError
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
@@ -41,17 +41,19 @@ def find_files(paths: Iterable[Path]) -> Iterator[Path]:
             raise UnreadableFile(f"{path}: no such file or folder")
 
 
-def read_file(path: Path) -> list[RawDocument | ReadError]:
-    """Read one file. Raises `UnreadableFile` when the whole file is unusable."""
+def read_file(path: Path, data: bytes | None = None) -> list[RawDocument | ReadError]:
+    """Read one file (or its bytes, when the caller has them). Raises `UnreadableFile`
+    when the whole file is unusable."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UnreadableFile(
             f"{path}: unsupported file type {suffix or '(none)'}; use one of {', '.join(SUFFIXES)}"
         )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFile(f"{path}: cannot read ({exc.strerror})") from exc
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UnreadableFile(f"{path}: cannot read ({exc.strerror})") from exc
     text = decode(data, str(path))
     if suffix in (".md", ".markdown"):
         return [read_markdown(text, str(path))]
@@ -200,20 +202,5 @@ def _inline_text(children: list[Any]) -> str:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
-    return _join_soft_breaks("".join(parts))
-
-
-def _join_soft_breaks(text: str) -> str:
-    """Join wrapped lines: a space between Latin words, nothing between Chinese characters."""
-    pieces = [p.strip() for p in text.split("\n") if p.strip()]
-    if not pieces:
-        return ""
-    out = pieces[0]
-    for piece in pieces[1:]:
-        glue = "" if _cjk(out[-1]) and _cjk(piece[0]) else " "
-        out += glue + piece
-    return out
-
-
-def _cjk(ch: str) -> bool:
-    return is_han(ch) or is_cjk_punct(ch)
+    lines = [p.strip() for p in "".join(parts).split("\n") if p.strip()]
+    return join_lines(lines) if lines else ""

@@ -20,6 +20,7 @@ import numpy as np
 
 from pipeline.embeddings import Embedder, default_embedder, embedder_from_spec
 from pipeline.extract.analyze import SegmentAnalysis
+from pipeline.ingest.language import han_count
 from pipeline.records import Claim, Entity, Segment
 from pipeline.stance.head import StanceModel, features, load_model
 
@@ -150,12 +151,12 @@ def head_contexts(texts: Sequence[str], contexts: Sequence[str]) -> list[str]:
 
 
 def _fragment(text: str) -> bool:
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    han = han_count(text)
     return len(text.split()) <= _FRAGMENT_WORDS and han <= _FRAGMENT_HAN
 
 
 def _long_enough(text: str) -> bool:
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    han = han_count(text)
     return han >= _MIN_HAN or len(text.split()) >= _MIN_WORDS
 
 
