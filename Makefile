@@ -6,13 +6,15 @@ DB ?= neocloud.duckdb
 # pip on some machines reads a system-wide constraint file too; ours pins everything we use.
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: demo install dev test check lint format bench clean
+.PHONY: demo install dev browser test check lint format bench clean
 
 demo: install  ## set up, ingest the bundled corpus, show what was stored
 	$(BIN)/neocloud ingest corpus/documents/ --db $(DB)
 	$(BIN)/neocloud sql --db $(DB) "SELECT doc_id, regexp_extract(path, '[^/]+$$') AS file, kind, languages, publisher, derived_from, title FROM documents ORDER BY path"
 	$(BIN)/neocloud deals --db $(DB)
 	$(BIN)/neocloud economics --db $(DB)
+	$(BIN)/neocloud summarize --db $(DB) --out summaries
+	$(BIN)/neocloud report --db $(DB) --out report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +27,16 @@ dev: $(BIN)/python
 	$(PIP) torch==2.13.0
 	$(PIP) -e ".[dev]"
 
-test: dev  ## lint, types and the test suite
+# Chromium and CJK fonts (Debian packages) for the report's browser test. Outside CI a
+# machine without apt or root only warns: that test is then skipped.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	  chromium fonts-noto-cjk >/dev/null; } || [ -z "$$CI" ] || exit 1
+	@command -v chromium >/dev/null || echo "warning: no Chromium; the report's browser test will be skipped"
+
+test: dev browser  ## lint, types and the test suite
 	$(BIN)/ruff check pipeline tests benchmarks
 	$(BIN)/ruff format --check pipeline tests benchmarks
 	$(BIN)/mypy
@@ -43,4 +54,4 @@ bench: $(BIN)/python  ## quality and speed benchmarks; numbers go to benchmarks/
 	$(BIN)/python -m benchmarks.ingest
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB)
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB) summaries report

@@ -2,5 +2,6 @@
 
 from pipeline.ingest import IngestReport, ingest
 from pipeline.store import QueryResult, run_query
+from pipeline.summarize.run import Summary, summarize
 
-__all__ = ["IngestReport", "QueryResult", "ingest", "run_query"]
+__all__ = ["IngestReport", "QueryResult", "Summary", "ingest", "run_query", "summarize"]

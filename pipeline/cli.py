@@ -177,6 +177,66 @@ def economics(
             click.echo(f"chart: {draw_prices(report, price_chart)}")
 
 
+@cli.command()
+@click.option("--deal", "deal_id", help="Only this deal (see `neocloud deals`).")
+@click.option(
+    "--lang",
+    "langs",
+    type=click.Choice(["en", "zh"]),
+    multiple=True,
+    help="Only this language; repeat for both (default: en and zh).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each summary to DIR/DEAL.LANG.md; without it the summaries are printed.",
+)
+@db_option
+def summarize(deal_id: str | None, langs: tuple[str, ...], out: Path | None, db: Path) -> None:
+    """Regenerate deal summaries (English and Chinese) from the stored facts.
+
+    Every figure cites the document and segment it comes from. A summary is
+    rewritten only when its facts changed since the last run, and then says
+    what changed; the others are left as they were. No document is re-read.
+    """
+    from pipeline.summarize.run import LANGS
+    from pipeline.summarize.run import summarize as run
+
+    summaries = run(db, deal_id, langs or LANGS, out)
+    if out is None:
+        click.echo("\n".join(s.text for s in summaries), nl=False)
+        return
+    for s in summaries:
+        click.echo(f"{s.status:<9}  {s.path}")
+    counts = {status: sum(s.status == status for s in summaries) for status in
+              ("new", "changed", "unchanged")}  # fmt: skip
+    click.echo(
+        f"{len(summaries)} summaries in {out}: {counts['new']} new, {counts['changed']} changed, "
+        f"{counts['unchanged']} unchanged"
+    )
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("report"),
+    show_default=True,
+    help="Folder for index.html and its charts.",
+)
+@db_option
+def report(out: Path, db: Path) -> None:
+    """Build a static HTML report: deals, economics charts, summaries, arguments.
+
+    Summaries are regenerated first (as `neocloud summarize` does). The page
+    needs no network: open OUT/index.html from disk.
+    """
+    from pipeline.report import build_report
+
+    page = build_report(db, out)
+    click.echo(f"report: {page}")
+
+
 @cli.command("train-stance")
 @db_option
 def train_stance(db: Path) -> None:
@@ -188,17 +248,18 @@ def train_stance(db: Path) -> None:
     """
     import json
 
-    from pipeline.stance.train import train
+    from pipeline.stance.train import TEST_FILES, train
 
     report = train()
     for task in ("claim", "stance"):
         scores = report[task]
         click.echo(f"{task}: held-out {json.dumps(scores['all'])}")
-        if "independent_test" in scores:
-            click.echo(f"{task}: independent test {json.dumps(scores['independent_test']['all'])}")
-    click.echo(
-        f"stance: cross-lingual en->zh {json.dumps(report['stance']['cross_lingual_en_to_zh'])}"
-    )
+        for name in TEST_FILES:
+            if name in scores:
+                click.echo(f"{task}: {name.replace('_', ' ')} {json.dumps(scores[name]['all'])}")
+    for key in ("cross_lingual_en_to_zh", "cross_lingual_en_to_zh_embeddings_only"):
+        name = key.replace("cross_lingual_en_to_zh", "cross-lingual en->zh").replace("_", " ")
+        click.echo(f"stance: {name} {json.dumps(report['stance'][key])}")
     if db.exists():
         from pipeline.store import open_store
         from pipeline.store.restance import rescore_claims

@@ -14,13 +14,13 @@ from pipeline import economics as econ
 from pipeline.errors import NeocloudError
 from pipeline.store.query import run_query
 
-_CAPEX_CUE = re.compile(
+CAPEX_CUE = re.compile(
     r"build(?:-out)?\s+cost|capex|capital\s+(?:expenditure|spending|cost)|cost\s+to\s+build|"
     r"建设成本|建造成本|资本支出|资本开支|資本支出|建置成本",
     re.I,
 )
 _VALUATION_CUE = re.compile(r"valued\s+at|valuation|估值", re.I)
-_CUE_WINDOW = 40  # characters around a figure where a cue names what it is
+CUE_WINDOW = 40  # characters around a figure where a cue names what it is
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def build_report(db: Path, scenario: Scenario) -> Report:
     capex = (
         Sourced(scenario.capex, "user")
         if scenario.capex is not None
-        else _stated(db, rows, _CAPEX_CUE, "capex")
+        else _stated(db, rows, CAPEX_CUE, "capex")
     )
     valuation = (
         Sourced(scenario.valuation, "user")
@@ -201,7 +201,7 @@ def _stated(db: Path, rows: list[DealRow], cue: re.Pattern[str], what: str) -> S
         [ids],
     ).rows
     for value, text, segment, start, end, file, seg_no in found:
-        around = segment[max(0, start - _CUE_WINDOW) : end + _CUE_WINDOW]
+        around = segment[max(0, start - CUE_WINDOW) : end + CUE_WINDOW]
         if cue.search(around):
             return Sourced(value, f'"{text}" ({file}, segment {seg_no})')
     return Sourced(None, f"no {what} stated; give one with --{what}")

@@ -9,14 +9,20 @@ from pipeline.embeddings import default_embedder, embedder_from_spec
 from pipeline.errors import NeocloudError
 from pipeline.ingest.document import build_document
 from pipeline.records import RawDocument
-from pipeline.stance.arguments import ClaimPoint, group_arguments
+from pipeline.stance.arguments import ClaimPoint, consistent_stances, group_arguments
 from pipeline.stance.head import load_model
-from pipeline.stance.train import TEST_FILE, _xy, load, scores
+from pipeline.stance.train import TEST_FILES, _xy, load, scores
 
-# Floors on the independent test set (benchmarks/data/stance_test.jsonl, 220 items
-# written by another hand than the training claims).
-CLAIM_F1_FLOOR = 0.9
-STANCE_F1_FLOOR = 0.65
+# Macro-F1 floors on the independent test sets (benchmarks/data/stance_test*.jsonl,
+# 220 and 240 items written by other hands than the training claims). The rhetoric
+# set was written to be hard (contract terms read as facts, stance by rhetoric);
+# each floor sits a little under what the shipped head measured when it was added.
+FLOORS = {
+    ("claim", "independent_test"): 0.9,
+    ("claim", "independent_rhetoric_test"): 0.85,
+    ("stance", "independent_test"): 0.7,
+    ("stance", "independent_rhetoric_test"): 0.7,
+}
 
 
 def test_sentence_transformers_backend_loads_the_packaged_model_offline(
@@ -49,14 +55,16 @@ def test_default_encoder_places_translations_together() -> None:
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
 
 
-@pytest.mark.parametrize("task,floor", [("claim", CLAIM_F1_FLOOR), ("stance", STANCE_F1_FLOOR)])
-def test_shipped_heads_meet_their_floor_on_the_independent_test_set(
-    task: str, floor: float
+@pytest.mark.parametrize("task,test_set", sorted(FLOORS))
+def test_shipped_heads_meet_their_floor_on_the_independent_test_sets(
+    task: str, test_set: str
 ) -> None:
     model = load_model()
     head = model.claim if task == "claim" else model.stance
-    x, y = _xy(embedder_from_spec(model.embedder_name), load(TEST_FILE), task)
-    assert scores(head, x, y)["macro_f1"] >= floor
+    assert model.ngrams is not None
+    embedder = embedder_from_spec(model.embedder_name)
+    x, y = _xy(embedder, model.ngrams, load(TEST_FILES[test_set]), task)
+    assert scores(head, x, y)["macro_f1"] >= FLOORS[task, test_set]
 
 
 def _speakers(text: str) -> dict[str, str | None]:
@@ -90,6 +98,7 @@ def _point(i: int, vector: list[float], lang: str = "en", **kw: object) -> Claim
         claim_id=str(i), doc_id=f"d{i}", lang=lang, text=kw.pop("text", f"claim {i}"),  # type: ignore[arg-type]
         stance=kw.pop("stance", "skeptical"), stance_score=0.9, vector=tuple(vector),  # type: ignore[arg-type]
         translation_of=kw.pop("translation_of", None),  # type: ignore[arg-type]
+        probs=kw.pop("probs", ()),  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -116,3 +125,17 @@ def test_translations_and_shared_quotes_join_arguments_whatever_their_vectors() 
     assert len(arguments) == 1
     assert arguments[0].languages == ("en", "zh")
     assert arguments[0].label.startswith("He called it") or arguments[0].label.startswith("This")
+
+
+def test_a_translation_and_its_original_end_with_one_stance() -> None:
+    # The head leans neutral on the translation and positive on the original;
+    # an unrelated skeptical claim in another argument must not pull either.
+    points = [
+        _point(0, [1.0, 0.0, 0.0], stance="positive", probs=(0.2, 0.7, 0.1)),
+        _point(1, [0.0, 1.0, 0.0], lang="zh", translation_of="0", stance="neutral",
+               probs=(0.5, 0.4, 0.1)),
+        _point(2, [0.0, 0.0, 1.0], stance="skeptical", probs=(0.1, 0.1, 0.8)),
+    ]  # fmt: skip
+    stances = consistent_stances(points, group_arguments(points))
+    assert stances["0"][0] == stances["1"][0] == "positive"
+    assert stances["2"][0] == "skeptical"

@@ -62,8 +62,16 @@ SPEAKER_WEIGHT = 0.5
 def consistent_stances(
     points: Sequence[ClaimPoint], arguments: Sequence[Argument]
 ) -> dict[str, tuple[str, float]]:
-    """Each claim's stance after weighing its argument's and its speaker's other claims."""
+    """Each claim's stance after weighing its argument's and its speaker's other claims.
+
+    A translation and its original are one claim in two languages: they first
+    share the mean of their probabilities, so a pair never disagrees.
+    """
     probs = {p.claim_id: np.array(p.probs or _one_hot(p.stance), dtype=np.float64) for p in points}
+    for p in points:
+        if p.translation_of in probs:
+            shared = (probs[p.claim_id] + probs[p.translation_of]) / 2
+            probs[p.claim_id] = probs[p.translation_of] = shared
     argument_of = {cid: a.argument_id for a in arguments for cid in a.members}
     mates: dict[object, list[str]] = defaultdict(list)
     for p in points:

@@ -18,11 +18,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from pipeline.embeddings import Embedder, default_embedder, embedder_from_spec
+from pipeline.embeddings import Embedder, default_embedder
 from pipeline.extract.analyze import SegmentAnalysis
 from pipeline.ingest.language import han_count
 from pipeline.records import Claim, Entity, Segment
-from pipeline.stance.head import StanceModel, features, load_model
+from pipeline.stance.head import StanceModel, load_model
 
 _SPEECH = re.compile(
     r"\b(?:said|says|asked|asks|noted|notes|argued|argues|believes?|thinks?|offered|offers|"
@@ -40,10 +40,8 @@ _PRONOUN_START = re.compile(
 _SPEAKER_WINDOW = 40  # characters between a person's name and the verb that makes them speak
 _MIN_WORDS = 4
 _MIN_HAN = 6
-_FRAGMENT_WORDS = 8
 _PLACE_BONUS = 0.3
 _MIN_TRANSLATION = 0.4
-_FRAGMENT_HAN = 14
 
 
 @dataclass(frozen=True)
@@ -69,11 +67,7 @@ def find_claims(
     if not candidates:
         return ()
     model = model or load_model()
-    head_embedder = embedder_from_spec(model.embedder_name)
-    # The head learned to read a context only for short fragments ("That view did not
-    # age well."); full sentences are judged on their own, as in training.
-    texts = [c.text for c in candidates]
-    x = features(head_embedder, texts, head_contexts(texts, [c.context for c in candidates]))
+    x = model.features([c.text for c in candidates], [c.context for c in candidates])
     claim_p = model.claim.proba(x)[:, model.claim.classes.index("claim")]
     stance_p = model.stance.proba(x)
     kept = [i for i in range(len(candidates)) if claim_p[i] >= model.claim_threshold]
@@ -143,16 +137,6 @@ def _named_speaker(text: str, offset: int, ents: list[Entity]) -> str | None:
         if _SPEECH.search(after):
             return e.canonical
     return None
-
-
-def head_contexts(texts: Sequence[str], contexts: Sequence[str]) -> list[str]:
-    """The context the head sees: the previous sentence for fragments, nothing otherwise."""
-    return [c if _fragment(t) else "" for t, c in zip(texts, contexts, strict=True)]
-
-
-def _fragment(text: str) -> bool:
-    han = han_count(text)
-    return len(text.split()) <= _FRAGMENT_WORDS and han <= _FRAGMENT_HAN
 
 
 def _long_enough(text: str) -> bool:

@@ -187,6 +187,22 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         FROM deals;
         """,
     ),
+    (
+        "0006_summaries",
+        # One current summary per deal and language. `facts` is the snapshot the text was
+        # written from: the next run compares against it to say what changed, and keeps
+        # the row untouched when nothing did.
+        """
+        CREATE TABLE summaries (
+            deal_id      VARCHAR NOT NULL,
+            lang         VARCHAR NOT NULL,
+            text         VARCHAR NOT NULL,  -- Markdown
+            generated_at TIMESTAMP NOT NULL,
+            facts        JSON NOT NULL,
+            PRIMARY KEY (deal_id, lang)
+        );
+        """,
+    ),
 )
 
 

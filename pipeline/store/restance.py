@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipeline.embeddings import embedder_from_spec
-from pipeline.stance.claims import head_contexts
-from pipeline.stance.head import features, load_model
+from pipeline.stance.head import load_model
 from pipeline.store.arguments import rebuild_arguments
 from pipeline.store.connect import transaction
 
@@ -17,10 +15,7 @@ def rescore_claims(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     load_model.cache_clear()
     model = load_model()
-    texts = [r[1] for r in rows]
-    x = features(
-        embedder_from_spec(model.embedder_name), texts, head_contexts(texts, [r[2] for r in rows])
-    )
+    x = model.features([r[1] for r in rows], [r[2] for r in rows])
     stance = model.stance.proba(x)
     claim = model.claim.proba(x)[:, model.claim.classes.index("claim")]
     with transaction(con):
