@@ -231,11 +231,12 @@ def _arguments(
             if c[1] not in per_doc or (per_doc[c[1]][4] != "en" and c[4] == "en"):
                 per_doc[c[1]] = c
         per_doc[quoted[1]] = quoted
-        chinese = [c[3] for c in members if c[4] == "zh"]
+        chinese = [c for c in members if c[4] == "zh"]
+        quoted_zh = quoted if quoted[4] == "zh" else (chinese[0] if chinese else None)
         out.append(
             ArgumentFacts(
                 label=quoted[3],
-                label_zh=quoted[3] if quoted[4] == "zh" else (chinese[0] if chinese else None),
+                label_zh=quoted_zh[3] if quoted_zh else None,
                 stance=stance,
                 speakers=tuple(sorted({c[5] for c in members if c[5]})),
                 claims=len(members),
@@ -245,6 +246,13 @@ def _arguments(
                 doc_ids=tuple(dict.fromkeys(c[1] for c in members)),
                 cite=_cite(titles, quoted[1], quoted[2], quoted[3]),
                 quotes=tuple(_cite(titles, c[1], c[2], c[3]) for c in per_doc.values()),
+                cite_zh=(
+                    _cite(titles, quoted_zh[1], quoted_zh[2], quoted_zh[3]) if quoted_zh else None
+                ),
+                quotes_zh=tuple(
+                    _cite(titles, c[1], c[2], c[3])
+                    for c in {c[1]: c for c in reversed(chinese)}.values()
+                ),
             )
         )
     out.sort(key=lambda a: (-a.claims, -a.documents, a.label))

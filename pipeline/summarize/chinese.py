@@ -175,10 +175,11 @@ def _arguments(deal: DealFacts, refs: References) -> list[str]:
         for a in named:
             who = "、".join(a.speakers) if a.speakers else "未署名"
             quote = f"“{a.label_zh}”" if a.label_zh else f"“{a.label}”（英文原文）"
+            cite = a.cite_zh if a.label_zh and a.cite_zh else a.cite
             langs = "、".join(_LANGS.get(x, x) for x in a.languages)
             lines.append(
                 f"- {quote}——{who}；见于 {a.documents} 份文档的 {a.claims} 处表述（{langs}）"
-                f"{refs.mark(a.cite)}"
+                f"{refs.mark(cite)}"
             )
         lines.append("")
     return lines[:-1]

@@ -53,6 +53,8 @@ class ArgumentFacts:
     doc_ids: tuple[str, ...]  # documents its claims come from, originals first
     cite: Cite  # where `label` is said
     quotes: tuple[Cite, ...] = ()  # one claim per document, in `doc_ids` order
+    cite_zh: Cite | None = None  # where `label_zh` is said
+    quotes_zh: tuple[Cite, ...] = ()  # one Chinese claim per document that has one
 
 
 @dataclass(frozen=True)

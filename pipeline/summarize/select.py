@@ -24,9 +24,11 @@ def named_arguments(deal: DealFacts, stance: str) -> list[ArgumentFacts]:
     pool = sorted(
         (a for a in deal.arguments if a.stance == stance), key=lambda a: (-salience(a), a.label)
     )
-    chosen = pool[: TOP_PER_STANCE[stance]]
     if stance == "neutral":
-        return chosen
+        # A neutral point is worth naming when several sources make it; a lone one is
+        # usually a remark that takes no side (or a line of boilerplate).
+        return [a for a in pool if a.documents > 1][: TOP_PER_STANCE[stance]]
+    chosen = pool[: TOP_PER_STANCE[stance]]
     for doc in deal.documents:
         if doc.derived_from is not None or any(a.cite.doc_id == doc.doc_id for a in chosen):
             continue
@@ -35,7 +37,11 @@ def named_arguments(deal: DealFacts, stance: str) -> list[ArgumentFacts]:
             continue
         # Quote this document's own words, so the reference shows where it said it.
         quote = next(q for q in mine[0].quotes if q.doc_id == doc.doc_id)
-        chosen.append(replace(mine[0], label=quote.quote, cite=quote))
+        chinese = next((q for q in mine[0].quotes_zh if q.doc_id == doc.doc_id), None)
+        chosen.append(
+            replace(mine[0], label=quote.quote, cite=quote,
+                    label_zh=chinese.quote if chinese else None, cite_zh=chinese)
+        )  # fmt: skip
     return chosen
 
 
