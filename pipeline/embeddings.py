@@ -111,8 +111,10 @@ def _load_sentence_transformer(spec: str) -> Any:
     return SentenceTransformer(path, device="cpu")
 
 
+@cache
 def embedder_from_spec(spec: str) -> Embedder:
-    """`use` (default), `e5`, or `st:MODEL_NAME_OR_PATH`."""
+    """`use` (default), `e5`, or `st:MODEL_NAME_OR_PATH`; one instance per spec, so a
+    model loads once per process however many documents ask for it."""
     if spec in ("", "use", UniversalSentenceEncoder.name):
         return UniversalSentenceEncoder()
     if spec in ("e5", E5Embedder.name):

@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.errors import NeocloudError
 from pipeline.store.query import run_query
+from pipeline.summarize.facts import STANCES
 from pipeline.summarize.numbers import usd_en
 from pipeline.summarize.run import LANGS, summarize
 from pipeline.views import deals_table
@@ -21,7 +22,6 @@ from pipeline.views import deals_table
 TEMPLATE = Path(__file__).with_name("page.html.j2")
 _QUOTES_PER_ARGUMENT = 3
 _ARGUMENTS_PER_STANCE = 12
-STANCES = ("skeptical", "positive", "neutral")
 
 
 @dataclass(frozen=True)

@@ -81,10 +81,11 @@ def _fragment(text: str) -> bool:
 
 def ngram_texts(texts: Sequence[str], contexts: Sequence[str]) -> list[str]:
     """What the n-grams read: the sentence, and its context when it is a fragment."""
-    return [
-        f"{t} || {c}" if c else t
-        for t, c in zip(texts, head_contexts(texts, contexts), strict=True)
-    ]
+    return _with_context(texts, head_contexts(texts, contexts))
+
+
+def _with_context(texts: Sequence[str], head_context: Sequence[str]) -> list[str]:
+    return [f"{t} || {c}" if c else t for t, c in zip(texts, head_context, strict=True)]
 
 
 def features(
@@ -106,7 +107,7 @@ def features(
     dense = np.hstack([text_vecs, CONTEXT_WEIGHT * context_vecs, cues]).astype(np.float32)
     blocks = [sparse.csr_matrix(dense)]
     if ngrams is not None:
-        blocks.append(NGRAM_WEIGHT * ngrams.transform(ngram_texts(texts, contexts)))
+        blocks.append(NGRAM_WEIGHT * ngrams.transform(_with_context(texts, contexts)))
     return sparse.hstack(blocks, format="csr", dtype=np.float32)
 
 

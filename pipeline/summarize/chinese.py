@@ -12,7 +12,7 @@ import re
 from pipeline.summarize import numbers as n
 from pipeline.summarize.changes import Change
 from pipeline.summarize.facts import DealFacts, Fact
-from pipeline.summarize.select import References, named_arguments
+from pipeline.summarize.select import References, stance_sections
 
 _HEDGE = {"=": "", "~": "约 ", ">": "超过 ", "<": "至多 "}
 # Chinese puts no space between Chinese words; the templates join names with spaces
@@ -166,11 +166,7 @@ def _arguments(deal: DealFacts, refs: References) -> list[str]:
     lines = ["", "## 各方观点", ""]
     if not deal.arguments:
         return [*lines, "来源中未发现对这笔交易的评论。"]
-    for stance in ("skeptical", "positive", "neutral"):
-        named = named_arguments(deal, stance)
-        if not named:
-            continue
-        total = sum(1 for a in deal.arguments if a.stance == stance)
+    for stance, total, named in stance_sections(deal):
         lines += [f"### {STANCE_HEADINGS[stance]}（共 {total} 个论点）", ""]
         for a in named:
             who = "、".join(a.speakers) if a.speakers else "未署名"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.summarize import numbers as n
 from pipeline.summarize.changes import Change
 from pipeline.summarize.facts import DealFacts, Fact
-from pipeline.summarize.select import References, named_arguments
+from pipeline.summarize.select import References, stance_sections
 
 _HEDGE = {"=": "", "~": "about ", ">": "more than ", "<": "up to "}
 _KIND = {"transcript": "transcript", "article": "article", "summary": "summary",
@@ -145,11 +145,7 @@ def _arguments(deal: DealFacts, refs: References) -> list[str]:
     lines = ["", "## Arguments", ""]
     if not deal.arguments:
         return [*lines, "No opinions about this deal were found in its sources."]
-    for stance in ("skeptical", "positive", "neutral"):
-        named = named_arguments(deal, stance)
-        if not named:
-            continue
-        total = sum(1 for a in deal.arguments if a.stance == stance)
+    for stance, total, named in stance_sections(deal):
         lines += [f"### {STANCE_HEADINGS[stance]} ({_plural(total, 'argument')})", ""]
         for a in named:
             who = ", ".join(a.speakers) if a.speakers else "unattributed"

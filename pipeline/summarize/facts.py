@@ -23,7 +23,7 @@ class Cite:
     title: str
     seg_no: int
     quote: str
-    kind: str = "article"  # the document's kind: two documents may share a title
+    kind: str  # the document's kind: two documents may share a title
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+import duckdb
 
 from pipeline.errors import NeocloudError
 from pipeline.store.connect import open_store
@@ -66,7 +67,7 @@ def summarize(
     return summaries
 
 
-def _one(con: Any, deal: DealFacts, lang: str) -> Summary:
+def _one(con: duckdb.DuckDBPyConnection, deal: DealFacts, lang: str) -> Summary:
     render = _RENDERERS[lang]
     body = render(deal, None)
     facts = json.loads(json.dumps(snapshot(deal)))  # as it reads back from the store

@@ -11,13 +11,23 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from pipeline.summarize.facts import ArgumentFacts, Cite, DealFacts
+from pipeline.summarize.facts import STANCES, ArgumentFacts, Cite, DealFacts
 
 TOP_PER_STANCE = {"skeptical": 4, "positive": 4, "neutral": 2}
 
 
 def salience(argument: ArgumentFacts) -> float:
     return argument.confidence * argument.documents * math.sqrt(argument.claims)
+
+
+def stance_sections(deal: DealFacts) -> list[tuple[str, int, list[ArgumentFacts]]]:
+    """Per stance with something to name: the stance, how many arguments take it, those named."""
+    out = []
+    for stance in STANCES:
+        named = named_arguments(deal, stance)
+        if named:
+            out.append((stance, sum(a.stance == stance for a in deal.arguments), named))
+    return out
 
 
 def named_arguments(deal: DealFacts, stance: str) -> list[ArgumentFacts]:
