@@ -6,7 +6,7 @@ DB ?= neocloud.duckdb
 # pip on some machines reads a system-wide constraint file too; ours pins everything we use.
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: demo install dev browser test check lint format bench clean
+.PHONY: demo install dev browser test check lint format bench train-stance clean
 
 demo: install  ## set up, ingest the bundled corpus, show what was stored
 	$(BIN)/neocloud ingest corpus/documents/ --db $(DB)
@@ -52,6 +52,9 @@ bench: $(BIN)/python  ## quality and speed benchmarks; numbers go to benchmarks/
 	$(PIP) -e ".[dev,bench]"
 	$(BIN)/python -m benchmarks.figures
 	$(BIN)/python -m benchmarks.ingest
+
+train-stance: dev  ## refit the claim and stance heads and fine-tune the stance encoder (~30 min on 2 cores)
+	$(BIN)/neocloud train-stance --encoder
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB) summaries report

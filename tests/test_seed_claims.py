@@ -16,7 +16,7 @@ FOUND_FLOOR = 0.9
 # Stance measured on the gold claims with the shipped head; the issue asks for 85%
 # and the stance head does not reach it yet (see README, Stance). This floor keeps
 # what it does reach from slipping.
-STANCE_FLOOR = 0.65
+STANCE_FLOOR = 0.75
 
 
 def _norm(text: str) -> str:

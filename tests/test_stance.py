@@ -11,17 +11,18 @@ from pipeline.ingest.document import build_document
 from pipeline.records import RawDocument
 from pipeline.stance.arguments import ClaimPoint, consistent_stances, group_arguments
 from pipeline.stance.head import load_model
-from pipeline.stance.train import TEST_FILES, _xy, load, scores
+from pipeline.stance.train import TEST_FILES, _xy, load, prediction_scores, scores
 
 # Macro-F1 floors on the independent test sets (benchmarks/data/stance_test*.jsonl,
 # 220 and 240 items written by other hands than the training claims). The rhetoric
 # set was written to be hard (contract terms read as facts, stance by rhetoric);
-# each floor sits a little under what the shipped head measured when it was added.
+# each floor sits a little under what the shipped model (linear head blended with the
+# fine-tuned encoder) measured: 0.784 and 0.777.
 FLOORS = {
     ("claim", "independent_test"): 0.9,
     ("claim", "independent_rhetoric_test"): 0.85,
-    ("stance", "independent_test"): 0.7,
-    ("stance", "independent_rhetoric_test"): 0.7,
+    ("stance", "independent_test"): 0.75,
+    ("stance", "independent_rhetoric_test"): 0.75,
 }
 
 
@@ -60,11 +61,22 @@ def test_shipped_heads_meet_their_floor_on_the_independent_test_sets(
     task: str, test_set: str
 ) -> None:
     model = load_model()
-    head = model.claim if task == "claim" else model.stance
     assert model.ngrams is not None
     embedder = embedder_from_spec(model.embedder_name)
-    x, y = _xy(embedder, model.ngrams, load(TEST_FILES[test_set]), task)
-    assert scores(head, x, y)["macro_f1"] >= FLOORS[task, test_set]
+    items = load(TEST_FILES[test_set])
+    x, y = _xy(embedder, model.ngrams, items, task)
+    if task == "claim":
+        assert scores(model.claim, x, y)["macro_f1"] >= FLOORS[task, test_set]
+        return
+    # Stance as the pipeline computes it: the linear head blended with the encoder.
+    claims = [i for i in items if i["label"] != "fact"]
+    probs = model.stance_proba(x, [i["text"] for i in claims], [i["context"] for i in claims])
+    predicted = [model.stance.classes[i] for i in probs.argmax(axis=1)]
+    assert prediction_scores(predicted, y)["macro_f1"] >= FLOORS[task, test_set]
+
+
+def test_the_shipped_model_blends_in_the_fine_tuned_encoder() -> None:
+    assert 0 < load_model().calibration.encoder_weight <= 1
 
 
 def _speakers(text: str) -> dict[str, str | None]:

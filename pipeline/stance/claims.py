@@ -69,8 +69,11 @@ def find_claims(
     model = model or load_model()
     x = model.features([c.text for c in candidates], [c.context for c in candidates])
     claim_p = model.claim.proba(x)[:, model.claim.classes.index("claim")]
-    stance_p = model.stance.proba(x)
     kept = [i for i in range(len(candidates)) if claim_p[i] >= model.claim_threshold]
+    # Stance only for the claims: the fine-tuned encoder is the costly part.
+    stance_p = model.stance_proba(
+        x[kept], [candidates[i].text for i in kept], [candidates[i].context for i in kept]
+    )
     # Arguments are grouped by the cross-lingual default embedder, in one batch.
     vectors = (embedder or default_embedder()).encode([candidates[i].text for i in kept])
     claims = [
@@ -83,9 +86,9 @@ def find_claims(
             lang=c.lang,
             speaker=c.speaker,
             context=c.context,
-            stance=model.stance.classes[int(stance_p[i].argmax())],
-            stance_score=round(float(stance_p[i].max()), 4),
-            stance_probs=tuple(round(float(p), 4) for p in stance_p[i]),
+            stance=model.stance.classes[int(stance_p[n].argmax())],
+            stance_score=round(float(stance_p[n].max()), 4),
+            stance_probs=tuple(round(float(p), 4) for p in stance_p[n]),
             claim_score=round(float(claim_p[i]), 4),
             vector=tuple(float(v) for v in vectors[n]),
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -117,16 +117,13 @@ class Head:
     coef: Matrix  # (classes, features)
     intercept: Matrix  # (classes,)
 
-    def proba(self, x: Features) -> Matrix:
-        logits = np.asarray(x @ self.coef.T) + self.intercept
+    def proba(self, x: Features, temperature: float = 1.0) -> Matrix:
+        logits = (np.asarray(x @ self.coef.T) + self.intercept) / temperature
         if len(self.classes) == 2 and self.coef.shape[0] == 1:
             p = 1 / (1 + np.exp(-logits[:, 0]))
             binary: Matrix = np.stack([1 - p, p], axis=1).astype(np.float32)
             return binary
-        logits = logits - logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        probs: Matrix = (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
-        return probs
+        return softmax(logits)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -151,9 +148,60 @@ class StanceModel:
     stance: Head  # classes ("neutral", "positive", "skeptical")
     claim_threshold: float
     ngrams: Ngrams | None = None
+    calibration: Calibration = field(default_factory=lambda: Calibration())
 
     def features(self, texts: Sequence[str], contexts: Sequence[str]) -> Features:
         return features(embedder_from_spec(self.embedder_name), texts, contexts, self.ngrams)
+
+    def stance_proba(self, x: Features, texts: Sequence[str], contexts: Sequence[str]) -> Matrix:
+        """Stance probabilities in `stance.classes` order, for rows of `x` and their texts."""
+        cal = self.calibration
+        linear = self.stance.proba(x, cal.linear_temperature)
+        if cal.encoder_weight == 0 or not len(texts):
+            return linear
+        from pipeline.stance.encoder import load_encoder
+
+        encoder = load_encoder()
+        encoded = encoder.proba(ngram_texts(texts, contexts), cal.encoder_temperature)
+        return blend(linear, aligned(encoded, encoder.classes, self.stance.classes), cal)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How the two stance models are combined; fitted on the held-out split by train.py.
+
+    Each model's logits are divided by its temperature (a fine-tuned encoder is
+    overconfident: its probabilities near 0 or 1 would outvote the argument and
+    speaker evidence weighed later), then the probabilities are averaged with
+    the encoder's share `encoder_weight`.
+    """
+
+    encoder_weight: float = 0.0
+    linear_temperature: float = 1.0
+    encoder_temperature: float = 1.0
+
+    def to_json(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def blend(linear: Matrix, encoded: Matrix, calibration: Calibration) -> Matrix:
+    """Weighted mean of the linear head's and the encoder's (calibrated) probabilities."""
+    weight = calibration.encoder_weight
+    mixed: Matrix = ((1 - weight) * linear + weight * encoded).astype(np.float32)
+    return mixed
+
+
+def aligned(probs: Matrix, have: Sequence[str], want: Sequence[str]) -> Matrix:
+    """Columns of `probs` (in `have` order) reordered to `want`."""
+    out: Matrix = probs[:, [list(have).index(c) for c in want]]
+    return out
+
+
+def softmax(logits: npt.NDArray[np.floating[Any]]) -> Matrix:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    probs: Matrix = (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
+    return probs
 
 
 @cache
@@ -168,4 +216,5 @@ def load_model(path: Path = HEAD_FILE) -> StanceModel:
         stance=Head.from_json(data["stance"]),
         claim_threshold=float(data["claim_threshold"]),
         ngrams=Ngrams(ngrams["vocabulary"], ngrams["idf"]) if ngrams else None,
+        calibration=Calibration(**data.get("calibration", {})),
     )

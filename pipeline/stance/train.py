@@ -12,15 +12,30 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from pipeline.embeddings import Embedder, embedder_from_spec
-from pipeline.stance.head import HEAD_FILE, Features, Head, Ngrams, features, ngram_texts
+from pipeline.stance.encoder import ENCODER_FILE, StanceEncoder, load_encoder
+from pipeline.stance.head import (
+    HEAD_FILE,
+    Calibration,
+    Features,
+    Head,
+    Ngrams,
+    aligned,
+    blend,
+    features,
+    ngram_texts,
+    softmax,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAIN_DIR = ROOT / "corpus" / "stance"
@@ -34,6 +49,8 @@ _HELD_OUT = 0.2
 # multilingual-e5 vectors sit in a narrow band: the head needs little regularization.
 _C_GRID = (4.0, 16.0, 64.0, 256.0)
 HEAD_EMBEDDER = "e5"
+_WEIGHT_GRID = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
+_TEMPERATURES = tuple(float(t) for t in np.geomspace(0.25, 8.0, 31))
 
 Item = dict[str, Any]
 
@@ -85,17 +102,29 @@ def fit(x: Features, y: Sequence[str]) -> Head:
 
 
 def scores(head: Head, x: Features, y: Sequence[str]) -> dict[str, float]:
+    """Accuracy and macro-F1 of a linear head alone."""
     if not len(y):
         return {}
-    predicted = [head.classes[i] for i in head.proba(x).argmax(axis=1)]
+    return prediction_scores([head.classes[i] for i in head.proba(x).argmax(axis=1)], y)
+
+
+def prediction_scores(predicted: Sequence[str], y: Sequence[str]) -> dict[str, float]:
     accuracy = sum(p == t for p, t in zip(predicted, y, strict=True)) / len(y)
+    return {
+        "n": len(y),
+        "accuracy": round(accuracy, 3),
+        "macro_f1": round(_macro_f1(predicted, y), 3),
+    }
+
+
+def _macro_f1(predicted: Sequence[str], y: Sequence[str]) -> float:
     f1s = []
     for label in sorted(set(y)):
         tp = sum(p == t == label for p, t in zip(predicted, y, strict=True))
         fp = sum(p == label != t for p, t in zip(predicted, y, strict=True))
         fn = sum(t == label != p for p, t in zip(predicted, y, strict=True))
         f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return {"n": len(y), "accuracy": round(accuracy, 3), "macro_f1": round(float(np.mean(f1s)), 3)}
+    return float(np.mean(f1s))
 
 
 def _xy(
@@ -119,9 +148,22 @@ def fit_ngrams(items: list[Item]) -> Ngrams:
 
 
 def train(
-    embedder: Embedder | None = None, out: Path = HEAD_FILE, results: Path = RESULTS
+    embedder: Embedder | None = None,
+    out: Path = HEAD_FILE,
+    results: Path = RESULTS,
+    *,
+    encoder: bool = False,
+    encoder_file: Path = ENCODER_FILE,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
-    """Fit both heads on the training split, write them to `out`, return the scores."""
+    """Fit both heads on the training split, write them to `out`, return the scores.
+
+    With `encoder`, the stance encoder's adapters are fine-tuned too (torch,
+    minutes); otherwise an encoder already in `encoder_file` is reused. The
+    temperatures and the encoder's share of the stance probabilities are
+    fitted on the held-out split; the independent test sets play no part in
+    any choice.
+    """
     embedder = embedder or embedder_from_spec(HEAD_EMBEDDER)
     items = load(TRAIN_DIR)
     train_items, held = split(items)
@@ -129,23 +171,41 @@ def train(
     ngrams = fit_ngrams(train_items)
     heads = {}
     for task in ("claim", "stance"):
+        progress(f"fitting the {task} head")
         x, y = _xy(embedder, ngrams, train_items, task)
         heads[task] = fit(x, y)
-        report[task] = _evaluate(embedder, ngrams, heads[task], task, held)
+    encoder_report: dict[str, Any] = {}
+    if encoder:
+        encoder_report = _train_encoder(items, train_items, encoder_file, progress)
+    stance_encoder = _load_encoder(encoder_file)
+    calibration = Calibration()
+    if stance_encoder is not None:
+        progress("calibrating the stance models on the held-out split")
+        calibration = _calibrate(embedder, ngrams, heads["stance"], stance_encoder, held)
+        encoder_report = encoder_report or _stored_encoder_report(encoder_file)
+    for task in ("claim", "stance"):
+        scorer = _Blend(heads[task], stance_encoder if task == "stance" else None, calibration)
+        report[task] = _evaluate(embedder, ngrams, scorer, task, held)
         for name, file in TEST_FILES.items():
             if file.exists():
-                report[task][name] = _evaluate(embedder, ngrams, heads[task], task, load(file))
-    report["stance"]["cross_lingual_en_to_zh"] = _cross_lingual(embedder, items, with_ngrams=True)
+                report[task][name] = _evaluate(embedder, ngrams, scorer, task, load(file))
+    report["stance"]["calibration"] = calibration.to_json()
+    report["stance"]["cross_lingual_en_to_zh_linear"] = _cross_lingual(
+        embedder, items, with_ngrams=True
+    )
     # English n-grams say nothing about Chinese text: this is what the embeddings carry alone.
     report["stance"]["cross_lingual_en_to_zh_embeddings_only"] = _cross_lingual(
         embedder, items, with_ngrams=False
     )
+    if encoder_report:
+        report["stance"]["encoder"] = encoder_report
     model = {
         "embedder": embedder.name,
         "claim": heads["claim"].to_json(),
         "stance": heads["stance"].to_json(),
         "claim_threshold": 0.5,
         "ngrams": ngrams.to_json(),
+        "calibration": calibration.to_json(),
         "scores": report,
     }
     out.write_text(json.dumps(model) + "\n", encoding="utf-8")
@@ -154,8 +214,118 @@ def train(
     return report
 
 
+@dataclass(frozen=True)
+class _Blend:
+    """What is scored: the linear head, with the encoder's share when there is one."""
+
+    head: Head
+    encoder: StanceEncoder | None
+    calibration: Calibration
+
+    def predict(self, x: Features, items: list[Item]) -> list[str]:
+        cal = self.calibration
+        probs = self.head.proba(x, cal.linear_temperature)
+        if self.encoder is not None and cal.encoder_weight > 0 and items:
+            texts = ngram_texts([i["text"] for i in items], [i.get("context", "") for i in items])
+            encoded = self.encoder.proba(texts, cal.encoder_temperature)
+            probs = blend(probs, aligned(encoded, self.encoder.classes, self.head.classes), cal)
+        return [self.head.classes[i] for i in probs.argmax(axis=1)]
+
+
+def _load_encoder(path: Path) -> StanceEncoder | None:
+    if not path.exists():
+        return None
+    load_encoder.cache_clear()
+    return load_encoder(path)
+
+
+def _calibrate(
+    embedder: Embedder, ngrams: Ngrams, head: Head, encoder: StanceEncoder, held: list[Item]
+) -> Calibration:
+    """Temperatures that minimize each model's log-loss, then the share that maximizes macro-F1."""
+    x, y = _xy(embedder, ngrams, held, "stance")
+    claims = [i for i in held if i["label"] in STANCES]
+    texts = ngram_texts([i["text"] for i in claims], [i.get("context", "") for i in claims])
+    gold = np.array([head.classes.index(label) for label in y])
+    linear_logits = np.asarray(x @ head.coef.T) + head.intercept
+    encoder_logits = aligned(encoder.logits(texts), encoder.classes, head.classes)
+
+    def temperature(logits: npt.NDArray[np.float32]) -> float:
+        def log_loss(t: float) -> float:
+            probs = softmax(logits / t)
+            return float(-np.log(probs[np.arange(len(gold)), gold] + 1e-9).mean())
+
+        return float(min(_TEMPERATURES, key=log_loss))
+
+    linear_t, encoder_t = temperature(linear_logits), temperature(encoder_logits)
+    linear, encoded = softmax(linear_logits / linear_t), softmax(encoder_logits / encoder_t)
+
+    def macro_f1(weight: float) -> float:
+        probs = blend(linear, encoded, Calibration(weight))
+        return _macro_f1([head.classes[i] for i in probs.argmax(axis=1)], y)
+
+    weight = max(_WEIGHT_GRID, key=macro_f1)
+    return Calibration(float(weight), round(linear_t, 3), round(encoder_t, 3))
+
+
+def _train_encoder(
+    items: list[Item],
+    train_items: list[Item],
+    encoder_file: Path,
+    progress: Callable[[str], None],
+) -> dict[str, Any]:
+    """Fine-tune on the training split; also on English only, to score it on Chinese."""
+    from pipeline.stance.finetune import finetune
+
+    def stance_items(pool: list[Item]) -> list[Item]:
+        return [i for i in pool if i["label"] in STANCES]
+
+    def run(pool: list[Item], path: Path, what: str) -> None:
+        pool = stance_items(pool)
+        texts = ngram_texts([i["text"] for i in pool], [i.get("context", "") for i in pool])
+        progress(f"fine-tuning the stance encoder on {len(pool)} {what} claims")
+        finetune(texts, [i["label"] for i in pool], STANCES, path, progress=progress)
+
+    run(train_items, encoder_file, "training")
+    with tempfile.TemporaryDirectory() as tmp:
+        english_only = Path(tmp) / "english.npz"
+        run([i for i in items if i["lang"] == "en"], english_only, "English")
+        load_encoder.cache_clear()
+        chinese = stance_items([i for i in items if i["lang"] == "zh"])
+        texts = ngram_texts([i["text"] for i in chinese], [i.get("context", "") for i in chinese])
+        english_encoder = load_encoder(english_only)
+        predicted = [
+            english_encoder.classes[i] for i in english_encoder.proba(texts).argmax(axis=1)
+        ]
+        load_encoder.cache_clear()
+    report = {
+        "cross_lingual_en_to_zh_encoder_only": prediction_scores(
+            predicted, [i["label"] for i in chinese]
+        )
+    }
+    _annotate(encoder_file, report)
+    return report
+
+
+def _annotate(path: Path, report: dict[str, Any]) -> None:
+    """Keep the encoder's training-time scores inside its file, for later runs to report."""
+    with np.load(path) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    meta = json.loads(bytes(arrays["meta"]).decode())
+    meta["scores"] = report
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    np.savez_compressed(path, **arrays)
+
+
+def _stored_encoder_report(path: Path) -> dict[str, Any]:
+    with np.load(path) as archive:
+        meta = json.loads(bytes(archive["meta"]).decode())
+    stored: dict[str, Any] = meta.get("scores", {})
+    return stored
+
+
 def _evaluate(
-    embedder: Embedder, ngrams: Ngrams, head: Head, task: str, items: list[Item]
+    embedder: Embedder, ngrams: Ngrams, scorer: _Blend, task: str, items: list[Item]
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, subset in (
@@ -165,7 +335,8 @@ def _evaluate(
         ("zh_traditional", [i for i in items if i.get("script") == "traditional"]),
     ):
         x, y = _xy(embedder, ngrams, subset, task)
-        out[name] = scores(head, x, y)
+        kept = [i for i in subset if task != "stance" or i["label"] in STANCES]
+        out[name] = prediction_scores(scorer.predict(x, kept), y) if y else {}
     return out
 
 

