@@ -27,7 +27,7 @@ _MAGIC = b"E5S1"
 _QK = 32  # weights per Q4_0 block
 _BLOCK_BYTES = 2 + _QK // 2  # a float16 scale, then 32 four-bit weights
 _METASPACE = "\u2581"
-_MATRICES = ("q", "k", "v", "ao", "fi", "fo")
+MATRICES = ("q", "k", "v", "ao", "fi", "fo")  # attention and feed-forward, per layer
 _VECTORS = ("aln", "oln")
 
 
@@ -63,6 +63,19 @@ class E5File:
 
     def word_vectors(self, ids: npt.NDArray[np.int64]) -> Matrix:
         return _dequantize(self.word_blocks[ids.reshape(-1)]).reshape(*ids.shape, -1)
+
+    def embedded(self, ids: npt.NDArray[np.int64]) -> Matrix:
+        """The embedding layer's output for token ids (..., length): the first layer's input."""
+        t = self.tensors
+        x = self.word_vectors(ids) + t["pos"][: ids.shape[-1]] + t["type"]
+        return layer_norm(x, t["eln.w"], t["eln.b"], self.config.eps)
+
+
+def layer_norm(x: Matrix, weight: Matrix, bias: Matrix, eps: float) -> Matrix:
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    out: Matrix = ((x - mean) / np.sqrt(var + eps) * weight + bias).astype(np.float32)
+    return out
 
 
 @cache
@@ -109,7 +122,7 @@ def load(path: Path | None = None) -> E5File:
         "eln.b": floats("emb.ln.b", hidden),
     }
     for layer in range(layers):
-        for name in _MATRICES:
+        for name in MATRICES:
             rows, cols = shapes[name]
             tensors[f"l{layer}.{name}.w"] = _dequantize(blocks(f"l{layer}.{name}.w", rows, cols))
             tensors[f"l{layer}.{name}.b"] = floats(f"l{layer}.{name}.b", rows)

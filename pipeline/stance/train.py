@@ -23,7 +23,13 @@ import numpy as np
 import numpy.typing as npt
 
 from pipeline.embeddings import Embedder, embedder_from_spec
-from pipeline.stance.encoder import ENCODER_FILE, StanceEncoder, load_encoder
+from pipeline.stance.encoder import (
+    ENCODER_FILE,
+    StanceEncoder,
+    load_encoder,
+    read_archive,
+    write_archive,
+)
 from pipeline.stance.head import (
     HEAD_FILE,
     Calibration,
@@ -35,6 +41,7 @@ from pipeline.stance.head import (
     features,
     ngram_texts,
     softmax,
+    stance_proba,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,12 +230,9 @@ class _Blend:
     calibration: Calibration
 
     def predict(self, x: Features, items: list[Item]) -> list[str]:
-        cal = self.calibration
-        probs = self.head.proba(x, cal.linear_temperature)
-        if self.encoder is not None and cal.encoder_weight > 0 and items:
-            texts = ngram_texts([i["text"] for i in items], [i.get("context", "") for i in items])
-            encoded = self.encoder.proba(texts, cal.encoder_temperature)
-            probs = blend(probs, aligned(encoded, self.encoder.classes, self.head.classes), cal)
+        texts = [i["text"] for i in items]
+        contexts = [i.get("context", "") for i in items]
+        probs = stance_proba(self.head, self.calibration, self.encoder, x, texts, contexts)
         return [self.head.classes[i] for i in probs.argmax(axis=1)]
 
 
@@ -309,18 +313,12 @@ def _train_encoder(
 
 def _annotate(path: Path, report: dict[str, Any]) -> None:
     """Keep the encoder's training-time scores inside its file, for later runs to report."""
-    with np.load(path) as archive:
-        arrays = {name: archive[name] for name in archive.files}
-    meta = json.loads(bytes(arrays["meta"]).decode())
-    meta["scores"] = report
-    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    np.savez_compressed(path, **arrays)
+    arrays, meta = read_archive(path)
+    write_archive(path, arrays, {**meta, "scores": report})
 
 
 def _stored_encoder_report(path: Path) -> dict[str, Any]:
-    with np.load(path) as archive:
-        meta = json.loads(bytes(archive["meta"]).decode())
-    stored: dict[str, Any] = meta.get("scores", {})
+    stored: dict[str, Any] = read_archive(path)[1].get("scores", {})
     return stored
 
 
