@@ -17,7 +17,7 @@ from pipeline.stance.train import TEST_FILES, _xy, load, prediction_scores, scor
 # 220 and 240 items written by other hands than the training claims). The rhetoric
 # set was written to be hard (contract terms read as facts, stance by rhetoric);
 # each floor sits a little under what the shipped model (linear head blended with the
-# fine-tuned encoder) measured: 0.784 and 0.777.
+# fine-tuned encoder) measured: 0.761 and 0.802.
 FLOORS = {
     ("claim", "independent_test"): 0.9,
     ("claim", "independent_rhetoric_test"): 0.85,
