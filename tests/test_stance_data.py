@@ -7,9 +7,9 @@ import re
 import pytest
 
 from pipeline.ingest.language import han_count
-from pipeline.stance.train import TEST_FILES, TRAIN_DIR, Item, load
+from pipeline.stance.train import STANCES, TEST_FILES, TRAIN_DIR, Item, load
 
-LABELS = {"skeptical", "positive", "neutral", "fact"}
+LABELS = {*STANCES, "fact"}
 SCRIPTS = {"en": {None}, "zh": {"simplified", "traditional"}}
 # Character 3-gram Jaccard at or above this marks a near-copy. Measured: the 24 copies
 # once found and removed (mostly one public fact in nearly the same words) scored
