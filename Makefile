@@ -53,7 +53,7 @@ bench: $(BIN)/python  ## quality and speed benchmarks; numbers go to benchmarks/
 	$(BIN)/python -m benchmarks.figures
 	$(BIN)/python -m benchmarks.ingest
 
-train-stance: dev  ## refit the claim and stance heads and fine-tune the stance encoder (~45 min on 2 cores)
+train-stance: dev  ## refit the claim and stance heads and fine-tune the stance encoder (~1 hour on 2 cores)
 	$(BIN)/neocloud train-stance --encoder
 
 clean:

@@ -243,7 +243,7 @@ def report(out: Path, db: Path) -> None:
     "--encoder",
     is_flag=True,
     help="Also fine-tune the stance encoder's adapters (needs torch, the `st` extra; "
-    "about 45 minutes on 2 cores).",
+    "about an hour on 2 cores).",
 )
 def train_stance(db: Path, encoder: bool) -> None:
     """Retrain the claim detector and stance head from corpus/stance/*.jsonl.

@@ -13,10 +13,8 @@ from tests.conftest import doc_id_of
 
 # Share of gold claims that must be found with the right speaker (issue floor: 90%).
 FOUND_FLOOR = 0.9
-# Stance measured on the gold claims with the shipped head; the issue asks for 85%
-# and the stance head does not reach it yet (see README, Stance). This floor keeps
-# what it does reach from slipping.
-STANCE_FLOOR = 0.75
+# Share of gold claims with the right stance (issue floor: 85%; measured 22 of 24).
+STANCE_FLOOR = 0.85
 
 
 def _norm(text: str) -> str:

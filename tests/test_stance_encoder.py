@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.errors import NeocloudError
 from pipeline.stance import e5file
-from pipeline.stance.encoder import StanceEncoder, load_encoder
+from pipeline.stance.encoder import StanceEncoder, load_encoder, merge_adapters, soup
 
 SENTENCES = [
     "The neocloud rents its whole cluster to a model lab for a year.",
@@ -69,3 +69,25 @@ def test_a_finetuned_encoder_runs_in_numpy_as_torch_trained_it(tmp_path: Path) -
 def test_a_missing_encoder_file_says_how_to_make_one(tmp_path: Path) -> None:
     with pytest.raises(NeocloudError, match="train-stance --encoder"):
         load_encoder(tmp_path / "none.npz")
+
+
+def test_a_soup_merges_to_the_mean_of_its_members_weights() -> None:
+    rng = np.random.default_rng(0)
+    base = {"l0.q.w": rng.normal(size=(6, 5)).astype(np.float32)}
+
+    def member(seed: int) -> tuple[dict[str, np.ndarray], dict[str, object]]:
+        r = np.random.default_rng(seed)
+        arrays = {
+            "l0.q.lora_a": r.normal(size=(2, 5)).astype(np.float16),
+            "l0.q.lora_b": r.normal(size=(6, 2)).astype(np.float16),
+            "classifier.w": r.normal(size=(3, 6)).astype(np.float32),
+        }
+        return arrays, {"rank": 2, "seed": seed}
+
+    members = [member(seed) for seed in (1, 2, 3)]
+    arrays, meta = soup(members)
+    merged = merge_adapters(base, arrays, 2.0)["l0.q.w"]
+    each = [merge_adapters(base, m[0], 2.0)["l0.q.w"] for m in members]
+    assert np.allclose(merged, np.mean(each, axis=0), atol=1e-2)
+    assert np.allclose(arrays["classifier.w"], np.mean([m[0]["classifier.w"] for m in members], 0))
+    assert meta["rank"] == 6 and meta["soup_of_seeds"] == [1, 2, 3]

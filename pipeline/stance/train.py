@@ -28,6 +28,7 @@ from pipeline.stance.encoder import (
     StanceEncoder,
     load_encoder,
     read_archive,
+    soup,
     write_archive,
 )
 from pipeline.stance.head import (
@@ -58,6 +59,8 @@ _C_GRID = (4.0, 16.0, 64.0, 256.0)
 HEAD_EMBEDDER = "e5"
 _WEIGHT_GRID = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
 _TEMPERATURES = tuple(float(t) for t in np.geomspace(0.25, 8.0, 31))
+# The shipped encoder averages the weights of fine-tunes with these seeds (encoder.soup).
+ENCODER_SEEDS = (0, 1, 2)
 
 Item = dict[str, Any]
 
@@ -277,23 +280,33 @@ def _train_encoder(
     train_items: list[Item],
     encoder_file: Path,
     progress: Callable[[str], None],
+    seeds: Sequence[int] = ENCODER_SEEDS,
 ) -> dict[str, Any]:
-    """Fine-tune on the training split; also on English only, to score it on Chinese."""
+    """Fine-tune once per seed on the training split and ship their soup.
+
+    The cross-lingual score fine-tunes once (the first seed) on English only
+    and tests on Chinese: a soup of several would cost as many runs again.
+    """
     from pipeline.stance.finetune import finetune
 
     def stance_items(pool: list[Item]) -> list[Item]:
         return [i for i in pool if i["label"] in STANCES]
 
-    def run(pool: list[Item], path: Path, what: str) -> None:
+    def run(pool: list[Item], path: Path, what: str, seed: int) -> None:
         pool = stance_items(pool)
         texts = ngram_texts([i["text"] for i in pool], [i.get("context", "") for i in pool])
-        progress(f"fine-tuning the stance encoder on {len(pool)} {what} claims")
-        finetune(texts, [i["label"] for i in pool], STANCES, path, progress=progress)
+        progress(f"fine-tuning the stance encoder (seed {seed}) on {len(pool)} {what} claims")
+        finetune(texts, [i["label"] for i in pool], STANCES, path, seed=seed, progress=progress)
 
-    run(train_items, encoder_file, "training")
     with tempfile.TemporaryDirectory() as tmp:
+        members = []
+        for seed in seeds:
+            member = Path(tmp) / f"seed{seed}.npz"
+            run(train_items, member, "training", seed)
+            members.append(read_archive(member))
+        write_archive(encoder_file, *soup(members))
         english_only = Path(tmp) / "english.npz"
-        run([i for i in items if i["lang"] == "en"], english_only, "English")
+        run([i for i in items if i["lang"] == "en"], english_only, "English", seeds[0])
         load_encoder.cache_clear()
         chinese = stance_items([i for i in items if i["lang"] == "zh"])
         texts = ngram_texts([i["text"] for i in chinese], [i.get("context", "") for i in chinese])
