@@ -10,7 +10,13 @@ import pytest
 
 from pipeline.errors import NeocloudError
 from pipeline.stance import e5file
-from pipeline.stance.encoder import StanceEncoder, load_encoder, merge_adapters, soup
+from pipeline.stance.encoder import (
+    StanceEncoder,
+    load_encoder,
+    merge_adapters,
+    read_archive,
+    soup,
+)
 
 SENTENCES = [
     "The neocloud rents its whole cluster to a model lab for a year.",
@@ -91,3 +97,30 @@ def test_a_soup_merges_to_the_mean_of_its_members_weights() -> None:
     assert np.allclose(merged, np.mean(each, axis=0), atol=1e-2)
     assert np.allclose(arrays["classifier.w"], np.mean([m[0]["classifier.w"] for m in members], 0))
     assert meta["rank"] == 6 and meta["soup_of_seeds"] == [1, 2, 3]
+
+
+def test_training_ships_a_soup_of_one_fine_tune_per_seed(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    from pipeline.stance.train import _train_encoder
+
+    examples = [
+        ("Renting out the idle cluster is a smart way to earn from it.", "positive", "en"),
+        ("The circular money between these firms looks like a bubble.", "skeptical", "en"),
+        ("Investors will watch next quarter's utilization figures.", "neutral", "en"),
+        ("把闲置算力租出去，是很聪明的变现办法。", "positive", "zh"),
+        ("这种左手倒右手的融资迟早要出问题。", "skeptical", "zh"),
+        ("后续还要看电力何时到位。", "neutral", "zh"),
+    ]
+    items = [
+        {"id": str(n), "text": text, "label": label, "lang": lang}
+        for n, (text, label, lang) in enumerate(examples)
+    ]
+    out = tmp_path / "encoder.npz"
+    report = _train_encoder(items, items, out, lambda _: None, seeds=(0, 1))
+    arrays, meta = read_archive(out)
+    assert meta["soup_of_seeds"] == [0, 1] and meta["rank"] == 32
+    assert arrays["l0.q.lora_a"].shape[0] == 32
+    assert meta["scores"] == report and report["cross_lingual_en_to_zh_encoder_only"]["n"] == 3
+    load_encoder.cache_clear()
+    assert load_encoder(out).proba([t for t, _, _ in examples]).shape == (6, 3)
+    load_encoder.cache_clear()
