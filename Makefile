@@ -51,7 +51,8 @@ format: dev
 bench: $(BIN)/python  ## quality and speed benchmarks; numbers go to benchmarks/results/
 	$(PIP) -e ".[dev,bench]"
 	$(BIN)/python -m benchmarks.figures
-	$(BIN)/python -m benchmarks.ingest
+	$(BIN)/python -m benchmarks.similarity
+	$(BIN)/python -m benchmarks.scale
 
 train-stance: dev  ## refit the claim and stance heads and fine-tune the stance encoder (~1 hour on 2 cores)
 	$(BIN)/neocloud train-stance --encoder

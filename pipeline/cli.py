@@ -48,8 +48,15 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for the per-document stages, one core each (default: one per core, "
+    "fewer when there are only a few files).",
+)
 @db_option
-def ingest(paths: tuple[Path, ...], db: Path) -> None:
+def ingest(paths: tuple[Path, ...], workers: int | None, db: Path) -> None:
     """Read files and folders (.txt .md .html .json .jsonl) into the store.
 
     Unchanged files are skipped; a changed file replaces what it stored before.
@@ -58,19 +65,46 @@ def ingest(paths: tuple[Path, ...], db: Path) -> None:
     """
     from rich.progress import Progress
 
-    from pipeline.ingest import ingest as run_ingest
+    from pipeline.flow import ingest as run_ingest
     from pipeline.ingest.readers import find_files
 
     total = len(list(find_files(paths))) if all(p.exists() for p in paths) else None
     show = bool(total and total > 1 and sys.stderr.isatty())
     with Progress(transient=True, disable=not show) as progress:
         task = progress.add_task("ingesting", total=total)
-        report = run_ingest(paths, db, on_file=lambda _: progress.advance(task))
+        report = run_ingest(paths, db, on_file=lambda _: progress.advance(task), workers=workers)
     for failure in report.failures:
         click.echo(f"failed: {failure.path}: {failure.reason}", err=True)
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)
+
+
+@cli.command()
+@db_option
+def rebuild(db: Path) -> None:
+    """Recompute derived documents, deals and arguments from the stored rows.
+
+    Gives what incremental ingest gives; use it after changing the gazetteer's
+    operators, or to check a store. No document is read again and no model runs.
+    """
+    from rich.progress import Progress
+
+    from pipeline.rebuild import rebuild as run
+
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+        tasks: dict[str, Any] = {}
+
+        def step(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = progress.add_task(name, total=total)
+            progress.update(tasks[name], completed=done, total=total)
+
+        counts = run(db, step)
+    click.echo(
+        f"rebuilt {db}: {counts['documents']} documents, {counts['deals']} deals, "
+        f"{counts['claims']} claims in arguments"
+    )
 
 
 @cli.command()
@@ -275,14 +309,10 @@ def train_stance(db: Path, encoder: bool) -> None:
         if value:
             click.echo(f"stance: cross-lingual en->zh, {name} {json.dumps(value)}")
     if db.exists():
-        from pipeline.store import open_store
-        from pipeline.store.restance import rescore_claims
+        from pipeline.models import load_models
+        from pipeline.rebuild import rescore
 
-        con = open_store(db)
-        try:
-            click.echo(f"{db}: {rescore_claims(con)} claims re-scored")
-        finally:
-            con.close()
+        click.echo(f"{db}: {rescore(db, load_models())} claims re-scored")
 
 
 def main() -> None:

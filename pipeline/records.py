@@ -1,7 +1,8 @@
 """The small frozen records that flow between stages.
 
-Readers yield `RawDocument`s, ingest turns each into a `Document` with its
-`Segment`s, and the store writes them. No stage passes framework objects
+Readers yield `RawDocument`s, segmentation turns each into a
+`SegmentedDocument`, the runner (flow.py) into a `Document` with its figures,
+entities, deal mentions and claims, and the store writes them. No stage passes framework objects
 (spaCy docs, DuckDB connections) to another.
 """
 
@@ -35,6 +36,20 @@ class Segment:
     text: str
     speaker: str | None = None
     translation_of: int | None = None
+
+
+@dataclass(frozen=True)
+class SegmentedDocument:
+    """A document read and cut into segments, before any model has seen it."""
+
+    doc_id: str
+    path: str
+    title: str | None
+    kind: str
+    segments: tuple[Segment, ...]  # translation_of still unset
+    publisher: str | None = None
+    source_url: str | None = None
+    published_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +115,19 @@ class Claim:
     claim_score: float
     stance_probs: tuple[float, ...] = ()  # the head's probabilities, in STANCES order
     translation_of: str | None = None  # claim_id of the claim this one translates
-    vector: tuple[float, ...] = ()  # its sentence embedding, stored for argument grouping
+    shared_probs: tuple[float, ...] = ()  # stance_probs averaged with its translation's
+    speaker_probs: tuple[float, ...] = ()  # mean shared_probs of its speaker's other claims here
+    vector_key: str = ""  # vectors.text_key of its text: where its sentence vector is kept
+
+
+@dataclass(frozen=True)
+class DocKeys:
+    """What the store indexes a document by, to find its near-duplicates and sources."""
+
+    kind_rank: int  # how original its kind is: transcript 0, article 1, discussion 2, summary 3
+    length: int  # words plus Han characters
+    minhash: bytes  # MinHash signature of its word 5-shingles
+    keys: tuple[tuple[str, int, int | None], ...]  # (kind, key, part): see ingest/derived.py
 
 
 @dataclass(frozen=True)
@@ -119,6 +146,7 @@ class Document:
     entities: tuple[Entity, ...] = ()
     deal_mentions: tuple[DealMention, ...] = ()
     claims: tuple[Claim, ...] = ()
+    keys: DocKeys | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 DEFAULT_DB = "neocloud.duckdb"
 DB_ENV = "NEOCLOUD_DB"
+STORE_MEMORY = "256MB"  # DuckDB's memory limit for writing connections (it spills beyond)
 
 
 def default_db() -> Path:

@@ -11,7 +11,8 @@ import duckdb
 import pytest
 from hypothesis import settings
 
-from pipeline.ingest import ingest
+from pipeline.flow import ingest
+from pipeline.models import Models, load_models
 
 # CI runs the property tests on a fixed sequence of examples, so a run is reproducible;
 # locally each run explores new ones.
@@ -40,9 +41,15 @@ def gold() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def models() -> Models:
+    """The shipped models, loaded once for the whole run (as one ingest loads them)."""
+    return load_models()
+
+
+@pytest.fixture(scope="session")
+def seed_db(tmp_path_factory: pytest.TempPathFactory, models: Models) -> Path:
     db = tmp_path_factory.mktemp("seeds") / "seeds.duckdb"
-    report = ingest([CORPUS], db)
+    report = ingest([CORPUS], db, models=models)
     assert report.failed == 0, report.failures
     return db
 

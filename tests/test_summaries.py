@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.ingest import ingest
+from pipeline.flow import ingest
+from pipeline.models import Models
 from pipeline.summarize import numbers
 from pipeline.summarize.run import Summary, summarize
 from tests.conftest import DATA
@@ -177,14 +178,14 @@ def _by_deal(summaries: list[Summary]) -> dict[tuple[str, str], Summary]:
     return {(s.deal_id, s.lang): s for s in summaries}
 
 
-def test_a_new_document_changes_only_the_deals_it_touches(store: Path) -> None:
+def test_a_new_document_changes_only_the_deals_it_touches(store: Path, models: Models) -> None:
     before = _by_deal(summarize(store))
     generated = dict(
         duckdb.connect(str(store), read_only=True)
         .execute("SELECT deal_id || lang, generated_at FROM summaries")
         .fetchall()
     )
-    assert ingest([DATA / "updates" / "google-lease-term.en.txt"], store).failed == 0
+    assert ingest([DATA / "updates" / "google-lease-term.en.txt"], store, models=models).failed == 0
     after = _by_deal(summarize(store))
     changed = {key for key, s in after.items() if s.status != "unchanged"}
     assert changed == {(GOOGLE, "en"), (GOOGLE, "zh")}
@@ -202,13 +203,13 @@ def test_a_new_document_changes_only_the_deals_it_touches(store: Path) -> None:
     assert "新增租期：3 年。" in zh
 
 
-def test_a_new_deal_gets_its_summary_and_leaves_the_others(store: Path) -> None:
+def test_a_new_deal_gets_its_summary_and_leaves_the_others(store: Path, models: Models) -> None:
     summarize(store)
     files = [
         DATA / "deals" / "oracle-openai-lease.en.txt",
         DATA / "deals" / "oracle-openai-lease.zh.txt",
     ]
-    assert ingest(files, store).failed == 0
+    assert ingest(files, store, models=models).failed == 0
     after = summarize(store)
     new = [s for s in after if s.status == "new"]
     assert {s.lang for s in new} == {"en", "zh"} and len({s.deal_id for s in new}) == 1

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pipeline.embeddings import default_embedder
+import pytest
+
 from pipeline.ingest.language import detect_lang
 from pipeline.ingest.translation import pair_translations, plausible_length
+from pipeline.models import Models
 
 EN = [
     "Oracle has agreed to rent its new Abilene campus to a model developer for three years.",
@@ -19,9 +21,21 @@ ZH = [
 UNRELATED_EN = "The company also announced a new chief financial officer on Friday."
 
 
+@pytest.fixture(autouse=True)
+def _models(models: Models) -> None:
+    global _MODELS
+    _MODELS = models
+
+
+_MODELS: Models | None = None
+
+
 def _pairs(texts: list[str]) -> dict[int, int]:
+    """Pairs as the runner finds them: one-sentence segments in the similarity space."""
+    assert _MODELS is not None
     langs = [detect_lang(t) or "en" for t in texts]
-    return pair_translations(langs, texts, default_embedder())
+    vectors = _MODELS.space.centred(_MODELS.encoder.encode(texts), langs)
+    return pair_translations(langs, texts, vectors)
 
 
 def test_interleaved_paragraphs_pair_with_their_neighbours() -> None:

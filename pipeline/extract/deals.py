@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.extract.analyze import SegmentAnalysis
-from pipeline.extract.gazetteer import default_gazetteer
+from pipeline.extract.gazetteer import Gazetteer
 from pipeline.records import DealMention, Entity, Figure, Segment
 
 LEASE, ACQUISITION, INVESTMENT, SUPPLY = "compute_lease", "acquisition", "investment", "supply"
@@ -216,7 +216,7 @@ class _Found:
 
 
 def find_deals(
-    segments: Sequence[Segment], analyses: dict[int, SegmentAnalysis]
+    segments: Sequence[Segment], analyses: dict[int, SegmentAnalysis], gazetteer: Gazetteer
 ) -> tuple[DealMention, ...]:
     """Deal mentions of one document, in reading order."""
     found: list[_Found] = []
@@ -229,7 +229,7 @@ def find_deals(
         for start, end in analysis.sentences:
             ents = [e for e in analysis.entities if start <= e.start < end]
             figs = [f for f in analysis.figures if start <= f.start < end]
-            here = list(_sentence_deals(seg, start, end, ents, figs, found))
+            here = list(_sentence_deals(seg, start, end, ents, figs, found, gazetteer))
             if here:
                 found.extend(here)
                 previous[seg.lang] = (here, _CONTEXT_SENTENCES)
@@ -248,17 +248,18 @@ def _sentence_deals(
     ents: list[Entity],
     figs: list[Figure],
     earlier: list[_Found],
+    gazetteer: Gazetteer,
 ) -> Iterator[_Found]:
     text = seg.text[start:end]
     masked, slots = _mask(text, start, ents, figs)
     site = next((e.canonical for e in ents if e.label == "FAC"), None)
-    location = _location(ents)
+    location = _location(ents, gazetteer)
     seen: set[tuple[str, str]] = set()  # the first construction that names a pair wins
     for rule in RULES:
         if rule.needs_figure and not figs:
             continue
         for m in rule.pattern.finditer(masked):
-            for kind, provider, customer in _roles(rule.kind, m, slots, masked, ents, earlier):
+            for kind, provider, customer in _roles(rule.kind, m, slots, masked, earlier, gazetteer):
                 if provider == customer or (provider, customer) in seen:
                     continue
                 seen.add((provider, customer))
@@ -299,8 +300,8 @@ def _roles(
     m: re.Match[str],
     slots: dict[str, str],
     masked: str,
-    ents: list[Entity],
     earlier: list[_Found],
+    gazetteer: Gazetteer,
 ) -> Iterator[tuple[str, str, str]]:
     groups = m.groupdict()
     customers = [slots[t] for t in re.findall(r"⟦O\d+⟧", groups.get("c") or "")]
@@ -311,12 +312,14 @@ def _roles(
     # In "xAI and SpaceX rent to Google" the first named party is the provider.
     providers = re.findall(r"⟦O\d+⟧", groups.get("p") or "")
     provider = slots[providers[0]] if providers else None
-    site_operator = _operator(groups.get("f"), slots) or _sentence_operator(slots)
+    site_operator = _operator(groups.get("f"), slots, gazetteer) or _sentence_operator(
+        slots, gazetteer
+    )
     named = {v for t, v in slots.items() if t.startswith("⟦O")}
     if kind == LEASE and site_operator in named and site_operator not in customers:
         provider = site_operator  # the facility's operator is the lessor, not its parent
     if provider is None and groups.get("f"):
-        provider = _operator(groups.get("f"), slots)
+        provider = _operator(groups.get("f"), slots, gazetteer)
     if provider is None and groups.get("it"):
         provider = _antecedent(masked[: m.start("it")], slots, exclude=set(customers))
     if provider is None:
@@ -325,17 +328,17 @@ def _roles(
         yield kind, provider, customer
 
 
-def _operator(token: str | None, slots: dict[str, str]) -> str | None:
+def _operator(token: str | None, slots: dict[str, str], gazetteer: Gazetteer) -> str | None:
     if not token or token not in slots:
         return None
-    entry = default_gazetteer().entries.get(slots[token])
+    entry = gazetteer.entries.get(slots[token])
     return entry.operator if entry else None
 
 
-def _sentence_operator(slots: dict[str, str]) -> str | None:
+def _sentence_operator(slots: dict[str, str], gazetteer: Gazetteer) -> str | None:
     for token, value in slots.items():
         if token.startswith("⟦F"):
-            entry = default_gazetteer().entries.get(value)
+            entry = gazetteer.entries.get(value)
             if entry and entry.operator:
                 return entry.operator
     return None
@@ -349,18 +352,17 @@ def _antecedent(before: str, slots: dict[str, str], exclude: set[str]) -> str | 
     return None
 
 
-def _location(ents: list[Entity]) -> str | None:
+def _location(ents: list[Entity], gazetteer: Gazetteer) -> str | None:
     """Places in the sentence, the most specific first ("Memphis, Tennessee")."""
     places = list(dict.fromkeys(e.canonical for e in ents if e.label == "GPE"))
     if not places:
         return None
-    gazetteer = default_gazetteer()
     parents = {p for p in places if any(_parent(gazetteer, q) == p for q in places)}
     return ", ".join([p for p in places if p not in parents] + [p for p in places if p in parents])
 
 
-def _parent(gazetteer: object, place: str) -> str | None:
-    entry = gazetteer.entries.get(place)  # type: ignore[attr-defined]
+def _parent(gazetteer: Gazetteer, place: str) -> str | None:
+    entry = gazetteer.entries.get(place)
     return entry.parent if entry else None
 
 

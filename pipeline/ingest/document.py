@@ -1,23 +1,20 @@
-"""One `RawDocument` to a `Document`: title, segments with language and speaker, translations."""
+"""One `RawDocument` to a `SegmentedDocument`: title, kind, segments with language and speaker.
+
+No model runs here; translation pairs are found later, from the sentence vectors.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
 
-from pipeline.embeddings import Embedder
 from pipeline.errors import UnreadableFile
-from pipeline.extract.analyze import analyze
-from pipeline.extract.deals import find_deals
-from pipeline.extract.resolve import resolve_entities
 from pipeline.ingest import metadata
 from pipeline.ingest.language import detect_lang, han_count, latin_words
 from pipeline.ingest.paragraphs import normalize, paragraphs, split_bilingual
 from pipeline.ingest.speakers import Turn, is_transcript, split_turns
 from pipeline.ingest.title import find_title
-from pipeline.ingest.translation import pair_translations
-from pipeline.records import Document, RawDocument, Segment
-from pipeline.stance.claims import find_claims
+from pipeline.records import RawDocument, Segment, SegmentedDocument
 
 
 def content_id(text: str) -> str:
@@ -25,7 +22,8 @@ def content_id(text: str) -> str:
     return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()[:16]
 
 
-def build_document(raw: RawDocument, embedder: Embedder) -> Document:
+def segment_document(raw: RawDocument) -> SegmentedDocument:
+    """Title, paragraphs and speaker turns, one language each; raises UnreadableFile on no text."""
     paras = paragraphs(raw.text, raw.one_paragraph_per_line)
     if not paras:
         raise UnreadableFile(f"{raw.path}: no text")
@@ -35,28 +33,19 @@ def build_document(raw: RawDocument, embedder: Embedder) -> Document:
         Turn(turn.speaker, part) for turn in turns for part in split_bilingual(turn.text)
     ]
     langs = _languages(piece.text for piece in pieces)
-    texts = [piece.text for piece in pieces]
-    pairs = pair_translations(langs, texts, embedder)
     segments = tuple(
-        Segment(i, lang, piece.text, piece.speaker, pairs.get(i))
+        Segment(i, lang, piece.text, piece.speaker)
         for i, (lang, piece) in enumerate(zip(langs, pieces, strict=True))
     )
-    doc_id = content_id(raw.text)
-    analyses = resolve_entities(segments, analyze(doc_id, segments))
-    return Document(
-        doc_id=doc_id,
+    return SegmentedDocument(
+        doc_id=content_id(raw.text),
         path=raw.path,
         title=block.title,
         kind=_kind(turns, paras),
-        languages=language_shares(segments),
         segments=segments,
         publisher=raw.publisher or metadata.publisher(paras),
         source_url=raw.source_url or metadata.source_url(paras),
         published_on=raw.published_on,
-        figures=tuple(f for a in analyses.values() for f in a.figures),
-        entities=tuple(e for a in analyses.values() for e in a.entities),
-        deal_mentions=find_deals(segments, analyses),
-        claims=find_claims(doc_id, segments, analyses),
     )
 
 

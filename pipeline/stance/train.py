@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pipeline.embeddings import Embedder, embedder_from_spec
+from pipeline.models import SPACE_FILE
 from pipeline.stance.encoder import (
     ENCODER_FILE,
     StanceEncoder,
@@ -44,6 +45,7 @@ from pipeline.stance.head import (
     softmax,
     stance_proba,
 )
+from pipeline.vectors import Space
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAIN_DIR = ROOT / "corpus" / "stance"
@@ -164,6 +166,7 @@ def train(
     *,
     encoder: bool = False,
     encoder_file: Path = ENCODER_FILE,
+    space_file: Path = SPACE_FILE,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Fit both heads on the training split, write them to `out`, return the scores.
@@ -219,6 +222,9 @@ def train(
         "scores": report,
     }
     out.write_text(json.dumps(model) + "\n", encoding="utf-8")
+    # The similarity space: each language's mean vector over the training texts (vectors.py).
+    space = Space.fit(embedder.encode([i["text"] for i in items]), [i["lang"] for i in items])
+    space_file.write_text(json.dumps(space.to_json()) + "\n", encoding="utf-8")
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return report
@@ -242,7 +248,6 @@ class _Blend:
 def _load_encoder(path: Path) -> StanceEncoder | None:
     if not path.exists():
         return None
-    load_encoder.cache_clear()
     return load_encoder(path)
 
 
@@ -307,14 +312,12 @@ def _train_encoder(
         write_archive(encoder_file, *soup(members))
         english_only = Path(tmp) / "english.npz"
         run([i for i in items if i["lang"] == "en"], english_only, "English", seeds[0])
-        load_encoder.cache_clear()
         chinese = stance_items([i for i in items if i["lang"] == "zh"])
         texts = ngram_texts([i["text"] for i in chinese], [i.get("context", "") for i in chinese])
         english_encoder = load_encoder(english_only)
         predicted = [
             english_encoder.classes[i] for i in english_encoder.proba(texts).argmax(axis=1)
         ]
-        load_encoder.cache_clear()
     report = {
         "cross_lingual_en_to_zh_encoder_only": prediction_scores(
             predicted, [i["label"] for i in chinese]

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.errors import NeocloudError
+from pipeline.settings import STORE_MEMORY
 
 
 def open_store(path: Path) -> duckdb.DuckDBPyConnection:
@@ -19,6 +20,9 @@ def open_store(path: Path) -> duckdb.DuckDBPyConnection:
         raise NeocloudError(f"{path}: cannot open the store for writing ({exc})") from exc
     from pipeline.store.migrations import migrate  # migrations use transaction() from here
 
+    # DuckDB keeps what it reads cached up to 80% of RAM by default: an ingest reads a few
+    # rows of large tables, and its memory should not grow with them.
+    con.execute(f"SET memory_limit = '{STORE_MEMORY}'")
     migrate(con)
     return con
 

@@ -203,6 +203,58 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "0007_incremental",
+        # Internal state that lets a new document cost the same in any store: the
+        # sentence-vector cache, each document's place in ingest order and its
+        # near-duplicate / quotation keys, the running sums of each argument, and
+        # the work a crashed run left to do. Documents stored by earlier versions
+        # lack vectors and keys: their files are read again on the next ingest.
+        """
+        DROP TABLE claim_vectors;
+        CREATE TABLE sentence_vectors (
+            model  VARCHAR NOT NULL,  -- which encoder (and version) made it
+            key    VARCHAR NOT NULL,  -- vectors.text_key of the text
+            vector BLOB NOT NULL,     -- 8-bit codes with a float32 scale (vectors.pack_one)
+            PRIMARY KEY (model, key)
+        );
+        -- Per claim: its sentence's cache key; its ingest order (the argument index key);
+        -- its probabilities shared with its translation; the mean of its speaker's other
+        -- claims' in the document.
+        ALTER TABLE claims ADD COLUMN vector_key VARCHAR;
+        ALTER TABLE claims ADD COLUMN claim_seq BIGINT;
+        ALTER TABLE claims ADD COLUMN shared_probs DOUBLE[];
+        ALTER TABLE claims ADD COLUMN speaker_probs DOUBLE[];
+        CREATE TABLE doc_state (
+            doc_id       VARCHAR PRIMARY KEY,
+            doc_seq      BIGINT NOT NULL,   -- ingest order
+            pipeline     INTEGER NOT NULL,  -- flow.PIPELINE_VERSION that analyzed it
+            kind_rank    INTEGER NOT NULL,  -- how original its kind is (transcript first)
+            length       INTEGER NOT NULL,
+            published_on DATE,
+            minhash      BLOB               -- MinHash signature of its word 5-shingles
+        );
+        -- Keys a new document's candidates are found by: LSH bands (b), title (t),
+        -- word or character n-grams of its text (g) and of its quotations (q, part = which quote).
+        CREATE TABLE doc_keys (
+            doc_id VARCHAR NOT NULL,
+            kind   VARCHAR NOT NULL,
+            key    UBIGINT NOT NULL,
+            part   INTEGER
+        );
+        CREATE TABLE argument_state (
+            argument_id INTEGER PRIMARY KEY,
+            n           INTEGER NOT NULL,
+            vector_sum  BLOB NOT NULL,     -- float32 sum of its claims' similarity vectors
+            prob_sum    DOUBLE[] NOT NULL  -- sum of its claims' shared_probs
+        );
+        CREATE TABLE pending (kind VARCHAR NOT NULL, key VARCHAR NOT NULL);
+        -- The last doc_seq and claim_seq handed out: never reused, even when the newest
+        -- documents are removed (the argument index is keyed by claim_seq).
+        CREATE TABLE counters (name VARCHAR PRIMARY KEY, value BIGINT NOT NULL);
+        DELETE FROM ingested_files;
+        """,
+    ),
 )
 
 
@@ -219,6 +271,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             continue
         with transaction(con):
             con.execute(sql)
-            con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, datetime.now(UTC)])
+            con.execute(
+                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                [name, datetime.now(UTC)],
+            )
         applied.append(name)
     return applied

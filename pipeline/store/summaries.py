@@ -26,7 +26,8 @@ def save_summary(
     with transaction(con):
         con.execute("DELETE FROM summaries WHERE deal_id = ? AND lang = ?", [deal_id, lang])
         con.execute(
-            "INSERT INTO summaries VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO summaries (deal_id, lang, text, generated_at, facts) "
+            "VALUES (?, ?, ?, ?, ?)",
             [deal_id, lang, text, datetime.now(UTC), json.dumps(facts, sort_keys=True)],
         )
 

@@ -15,12 +15,13 @@ from pathlib import Path
 import duckdb
 
 from pipeline.errors import NeocloudError
+from pipeline.models import load_gazetteer
 from pipeline.store.connect import open_store
-from pipeline.store.deal_facts import read_deal_facts
 from pipeline.store.summaries import drop_summaries_of_gone_deals, save_summary, stored_summary
 from pipeline.summarize import chinese, english
 from pipeline.summarize.changes import Change, diff
 from pipeline.summarize.facts import DealFacts, snapshot
+from pipeline.summarize.gather import read_deal_facts
 
 LANGS = ("en", "zh")
 _RENDERERS: dict[str, Callable[[DealFacts, list[Change] | None], str]] = {
@@ -52,7 +53,7 @@ def summarize(
         raise NeocloudError(f"no summaries in {unknown[0]!r}; use one of {', '.join(LANGS)}")
     con = open_store(db)
     try:
-        deals = read_deal_facts(con)
+        deals = read_deal_facts(con, load_gazetteer())
         if deal is not None:
             deals = [d for d in deals if d.deal_id == deal]
             if not deals:
