@@ -60,7 +60,6 @@ from pipeline.store.pending import pending
 from pipeline.vectors import Space, pack_many, text_key, unit, unpack
 
 PIPELINE_VERSION = 1  # bump when a change means stored documents must be analyzed again
-DIM = 384
 WAVE = 16  # documents per worker per wave: enough to batch the encoder, few enough to stream
 
 OnFile = Callable[[Path], None]
@@ -238,8 +237,8 @@ def _segment_vector(
 ) -> npt.NDArray[np.float32]:
     sentences = [seg.text[s:e].strip() for s, e in analysis.sentences]
     rows = [space_of[t] for t in sentences if t]
-    if not rows:
-        return np.zeros(DIM, dtype=np.float32)
+    if not rows:  # a segment of blanks: like nothing else
+        return np.zeros(len(next(iter(space_of.values()), ())), dtype=np.float32)
     mean: npt.NDArray[np.float32] = unit(np.mean(rows, axis=0, keepdims=True))[0]
     return mean
 
@@ -297,7 +296,7 @@ class _Logits:
         known = {**self._cached, **self.fresh}
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in known))
         if missing:
-            computed = self._encoder.logits(missing)  # type: ignore[attr-defined]
+            computed = self._encoder.logits(missing)
             for text, row in zip(missing, computed, strict=True):
                 self.fresh[text_key(text)] = np.asarray(row, dtype=np.float32).tobytes()
             known = {**self._cached, **self.fresh}
@@ -325,14 +324,14 @@ def _names(models: Models) -> CacheNames:
     return models.names
 
 
-def store_similarity() -> Similarity:
+def store_similarity(names: CacheNames | None = None, space: Space | None = None) -> Similarity:
     """Where the store-wide steps read claims' similarity vectors from (no model loaded)."""
     from pipeline.models import SPACE_FILE
     from pipeline.vectors import load_space
 
-    names = cache_names()
+    names = names or cache_names()
     if names.similarity is None:
-        return Similarity(names.vectors, load_space(SPACE_FILE))
+        return Similarity(names.vectors, space or load_space(SPACE_FILE))
     return Similarity(names.similarity, None)
 
 
@@ -533,20 +532,15 @@ def _store(
         for job in jobs:
             held = write.documents_of_file(con, str(job.path))
             replaced += [d for p, d in held.items() if p not in job.kept]
-        write.delete_documents(con, sorted(set(replaced) - {d.doc_id for d in docs}))
-        write.delete_documents(con, [d.doc_id for d in docs if _stored(con, d.doc_id)])
+        # An older pipeline's analysis of the same text goes too.
+        replaced += list(write.stored_documents(con, [d.doc_id for d in docs]))
+        write.delete_documents(con, sorted(set(replaced)))
         doc_seq, claim_seq = write.next_sequence(con)
         write.write_documents(con, docs, PIPELINE_VERSION, doc_seq, claim_seq)
         for model, entries in built.cache.items():
             vector_store.remember(con, model, entries)
-        for job in jobs:
-            paths = {str(job.path), *job.kept}
-            if not job.failed and not paths & failed_paths:
-                write.record_files(con, [(str(job.path), job.sha)])
-
-
-def _stored(con: duckdb.DuckDBPyConnection, doc_id: str) -> bool:
-    return bool(write.stored_documents(con, [doc_id]))
+        complete = [j for j in jobs if not j.failed and not {str(j.path), *j.kept} & failed_paths]
+        write.record_files(con, [(str(j.path), j.sha) for j in complete])
 
 
 class _Engine:
@@ -567,11 +561,11 @@ class _Engine:
             self.pool = context.Pool(self.workers, _start_worker, (1,))
             self.models = None
             self.names = cache_names()
-            self.similarity = store_similarity()
+            self.similarity = store_similarity(self.names)
         else:
             self.models = models or load_models(threads=1)
             self.names = _names(self.models)
-            self.similarity = _similarity(self.models)
+            self.similarity = store_similarity(self.names, self.models.space)
 
     @property
     def overlaps(self) -> bool:
@@ -621,12 +615,6 @@ def _balanced(raws: list[RawDocument], parts: int) -> list[list[RawDocument]]:
     return [
         [raw for _, raw in sorted(chunk, key=lambda item: item[0])] for chunk in chunks if chunk
     ]
-
-
-def _similarity(models: Models) -> Similarity:
-    if models.similarity is None:
-        return Similarity(vector_model(models), models.space)
-    return Similarity(models.similarity.name, None)
 
 
 def _merged(parts: Sequence[Built], order: Sequence[str]) -> Built:

@@ -97,22 +97,17 @@ def update_derived(
     infos = derived_store.doc_infos(con, sorted({*new_docs, *orphans, *_union(first.values())}))
     touched = {*new_docs, *(d for d in orphans if d in infos)}
     for doc in new_docs:
-        touched |= {c for c in first[doc] if c in infos and _later(infos[c], infos[doc])}
+        touched |= {
+            c for c in first[doc] if c in infos and originality(infos[c]) > originality(infos[doc])
+        }
     more = derived_store.candidates(con, sorted(touched - set(new_docs)))
     found = {**first, **more}
     infos |= derived_store.doc_infos(con, sorted(_union(found.values()) - set(infos)))
     return _apply_derived(con, {d: found[d] for d in touched}, infos)
 
 
-def _later(doc: DocInfo, than: DocInfo) -> bool:
-    return originality(doc) > originality(than)
-
-
 def _union(sets: Iterable[set[str]]) -> set[str]:
-    out: set[str] = set()
-    for s in sets:
-        out |= s
-    return out
+    return set().union(*sets)
 
 
 def _apply_derived(
@@ -165,7 +160,7 @@ def place_claims(
     index: ClaimIndex,
     similarity: Similarity,
     rows: Sequence[arg_store.ClaimRow],
-    lost: set[int] = frozenset(),  # type: ignore[assignment]
+    lost: Iterable[int] = (),
     progress: Callable[[int], None] = lambda n: None,
 ) -> None:
     """Put new claims (in ingest order) into arguments; refresh the arguments they joined and
@@ -229,11 +224,11 @@ def _partner(
 
 
 def _recomputed(
-    con: duckdb.DuckDBPyConnection, similarity: Similarity, argument_ids: set[int]
+    con: duckdb.DuckDBPyConnection, similarity: Similarity, argument_ids: Iterable[int]
 ) -> dict[int, arg.ArgumentState]:
     """Sums of arguments rebuilt from the claims they still have (a removed document's are gone)."""
     states = {a: arg.ArgumentState(a) for a in argument_ids}
-    members = arg_store.members_of(con, argument_ids)
+    members = arg_store.members_of(con, states)
     for row, vector in zip(members, similarity.of(con, members), strict=True):
         assert row.argument_id is not None
         states[row.argument_id].add(vector, row.shared_probs)

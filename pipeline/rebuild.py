@@ -6,7 +6,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from pipeline.errors import NeocloudError
-from pipeline.flow import DIM, lookup_texts, store_similarity, vector_model
+from pipeline.flow import lookup_texts, store_similarity
 from pipeline.incremental import Progress
 from pipeline.incremental import rebuild as rebuild_store
 from pipeline.models import Models
@@ -60,6 +60,3 @@ def rescore(db: Path, models: Models) -> int:
         return len(rows)
     finally:
         con.close()
-
-
-__all__ = ["DIM", "rebuild", "rescore", "vector_model"]

@@ -37,14 +37,14 @@ def text_key(text: str) -> str:
 
 
 def quantized(vectors: Vectors) -> Vectors:
-    """Vectors as they come back from `pack_one` and `unpack`."""
+    """Vectors as they come back from `pack_many` and `unpack`."""
     if not len(vectors):
         return vectors
     return unpack(pack_many(vectors))
 
 
 def pack_many(vectors: Vectors) -> list[bytes]:
-    """`pack_one` for every row, vectorized."""
+    """Each row as stored: a float32 scale (its largest magnitude / 127), then 8-bit codes."""
     scale = np.abs(vectors).max(axis=1) / 127
     scale[scale == 0] = 1.0
     codes = np.clip(np.rint(vectors / scale[:, None]), -127, 127).astype(np.int8)
@@ -52,15 +52,8 @@ def pack_many(vectors: Vectors) -> list[bytes]:
     return [scales[i].tobytes() + codes[i].tobytes() for i in range(len(vectors))]
 
 
-def pack_one(vector: npt.NDArray[np.float32]) -> bytes:
-    scale = float(np.abs(vector).max()) / 127 or 1.0
-    codes = np.clip(np.rint(vector / scale), -127, 127).astype(np.int8)
-    packed: bytes = np.float32(scale).tobytes() + codes.tobytes()
-    return packed
-
-
 def unpack(blobs: Sequence[bytes]) -> Vectors:
-    """Vectors from `pack_one` blobs (all of one length)."""
+    """Vectors from `pack_many` blobs (all of one length)."""
     dim = len(blobs[0]) - _SCALE_BYTES if blobs else 0
     out = np.zeros((len(blobs), dim), dtype=np.float32)
     for i, blob in enumerate(blobs):

@@ -13,7 +13,7 @@ from pipeline import incremental
 from pipeline.flow import ingest
 from pipeline.models import Models
 from pipeline.rebuild import rebuild
-from pipeline.stance.index import index_path
+from pipeline.stance.index import ClaimIndex, index_path
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = [
@@ -109,8 +109,11 @@ def test_a_lost_argument_index_is_rebuilt_from_the_store(
     assert index_path(db).exists()
     con = duckdb.connect(str(db), read_only=True)
     grouped = con.execute("SELECT count(*) FROM claims WHERE argument_id IS NULL").fetchone()
+    claims = con.execute("SELECT count(*) FROM claims").fetchone()
     con.close()
     assert grouped == (0,)
+    # Every stored claim is back in the index, not only the new document's.
+    assert claims is not None and len(ClaimIndex.open(index_path(db))) == claims[0]
 
 
 def test_removing_a_document_redoes_its_deals_and_arguments(tmp_path: Path, models: Models) -> None:

@@ -30,14 +30,12 @@ from pipeline.errors import NeocloudError
 from pipeline.stance import e5file
 from pipeline.stance.e5file import layer_norm
 from pipeline.stance.head import MODELS, softmax
-from pipeline.stance.runtime import MAX_TOKENS
+from pipeline.stance.runtime import pooled_in_batches
 
 Matrix = npt.NDArray[np.float32]
 
 ENCODER_FILE = MODELS / "stance_encoder.npz"
 PREFIX = "passage: "  # the e5 prefix for text that is not a search query
-_BATCH = 32
-_PAD = 1  # XLM-R's <pad>; masked out of attention and pooling
 
 
 @dataclass(frozen=True)
@@ -73,23 +71,11 @@ class NumpyForward:
 
     def pooled(self, texts: Sequence[str]) -> Matrix:
         """Mean of the last layer over each text's tokens (e5's sentence vector, unnormalized)."""
-        tokenizer = self.base.tokenizer
-        ids = [tokenizer.encode(self.prefix + t, MAX_TOKENS) for t in texts]
-        out = np.zeros((len(texts), self.base.config.hidden), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-        for b in range(0, len(order), _BATCH):
-            rows = order[b : b + _BATCH]
-            out[rows] = self._forward([ids[i] for i in rows])
-        return out
+        return pooled_in_batches(self.base, self.prefix, texts, self._forward)
 
-    def _forward(self, batch: list[list[int]]) -> Matrix:
+    def _forward(self, ids: npt.NDArray[np.int64], mask: npt.NDArray[np.bool_]) -> Matrix:
         cfg, w = self.base.config, self.weights
-        length = max(map(len, batch))
-        ids = np.full((len(batch), length), _PAD, dtype=np.int64)
-        mask = np.zeros((len(batch), length), dtype=bool)
-        for i, row in enumerate(batch):
-            ids[i, : len(row)] = row
-            mask[i, : len(row)] = True
+        batch, length = ids.shape
         x = self.base.embedded(ids)
         masked = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
         heads, size = cfg.heads, cfg.hidden // cfg.heads
@@ -102,14 +88,14 @@ class NumpyForward:
                 return out
 
             def split(h: Matrix) -> Matrix:
-                return h.reshape(len(batch), length, heads, size).transpose(0, 2, 1, 3)
+                return h.reshape(batch, length, heads, size).transpose(0, 2, 1, 3)
 
             q, k, v = (split(linear(x, name)) for name in ("q", "k", "v"))
             scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(size)) + masked
             scores -= scores.max(axis=-1, keepdims=True)
             attention = np.exp(scores)
             attention /= attention.sum(axis=-1, keepdims=True)
-            context = (attention @ v).transpose(0, 2, 1, 3).reshape(len(batch), length, -1)
+            context = (attention @ v).transpose(0, 2, 1, 3).reshape(batch, length, -1)
             x = layer_norm(x + linear(context, "ao"), w[f"l{n}.aln.w"], w[f"l{n}.aln.b"], cfg.eps)
             inner = linear(x, "fi")
             inner = 0.5 * inner * (1 + erf(inner / np.float32(np.sqrt(2))))

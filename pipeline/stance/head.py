@@ -98,7 +98,7 @@ def features(
     unique = list(dict.fromkeys([*texts, *(c for c in contexts if c)]))
     encoded = embedder.encode(unique)
     row = {text: i for i, text in enumerate(unique)}
-    return features_from_vectors(lambda t: encoded[row[t]], texts, contexts, ngrams)
+    return _features(lambda t: encoded[row[t]], texts, contexts, ngrams)
 
 
 def features_from_vectors(
@@ -110,7 +110,16 @@ def features_from_vectors(
     """`features` for texts whose vectors are already known: `vector(text)` gives each."""
     if not texts:
         return sparse.csr_matrix((0, 0), dtype=np.float32)
-    contexts = head_contexts(texts, contexts)
+    return _features(vector, texts, head_contexts(texts, contexts), ngrams)
+
+
+def _features(
+    vector: Callable[[str], npt.NDArray[np.float32]],
+    texts: Sequence[str],
+    contexts: Sequence[str],
+    ngrams: Ngrams | None,
+) -> Features:
+    """The rows, for `contexts` already as the head sees them (head_contexts)."""
     text_vecs = np.stack([vector(t) for t in texts])
     context_vecs = np.stack(
         [vector(c) if c else np.zeros(text_vecs.shape[1], dtype=np.float32) for c in contexts]
@@ -194,6 +203,8 @@ class StanceEncoderLike(Protocol):
     def classes(self) -> tuple[str, ...]: ...
 
     def proba(self, texts: Sequence[str], temperature: float = 1.0) -> Matrix: ...
+
+    def logits(self, texts: Sequence[str]) -> Matrix: ...
 
 
 @dataclass(frozen=True)

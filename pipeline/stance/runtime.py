@@ -18,7 +18,7 @@ table out of memory.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,30 +43,36 @@ class E5Runtime:
     session: Any  # onnxruntime.InferenceSession
     prefix: str
 
-    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
-        return [self.base.tokenizer.encode(self.prefix + t, MAX_TOKENS) for t in texts]
-
     def pooled(self, texts: Sequence[str]) -> Matrix:
-        ids = self.token_ids(texts)
-        out = np.zeros((len(texts), self.base.config.hidden), dtype=np.float32)
-        # Texts of similar length share a batch, so little of it is padding.
-        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-        for b in range(0, len(order), _BATCH):
-            rows = order[b : b + _BATCH]
-            out[rows] = self._run([ids[i] for i in rows])
-        return out
+        return pooled_in_batches(self.base, self.prefix, texts, self._run)
 
-    def _run(self, batch: list[list[int]]) -> Matrix:
-        length = max(map(len, batch))
-        ids = np.full((len(batch), length), _PAD, dtype=np.int64)
-        mask = np.zeros((len(batch), length), dtype=np.int32)
-        for i, row in enumerate(batch):
-            ids[i, : len(row)] = row
-            mask[i, : len(row)] = 1
-        pooled: Matrix = self.session.run(["pooled"], {"x": self.base.embedded(ids), "mask": mask})[
-            0
-        ]
+    def _run(self, ids: npt.NDArray[np.int64], mask: npt.NDArray[np.bool_]) -> Matrix:
+        inputs = {"x": self.base.embedded(ids), "mask": mask.astype(np.int32)}
+        pooled: Matrix = self.session.run(["pooled"], inputs)[0]
         return pooled
+
+
+Forward = Callable[[npt.NDArray[np.int64], npt.NDArray[np.bool_]], Matrix]
+
+
+def pooled_in_batches(
+    base: e5file.E5File, prefix: str, texts: Sequence[str], forward: Forward
+) -> Matrix:
+    """`forward(ids, mask)` over `texts` tokenized with `prefix`, in padded batches of texts
+    of similar length (so little of a batch is padding), rows back in `texts` order."""
+    tokens = [base.tokenizer.encode(prefix + t, MAX_TOKENS) for t in texts]
+    out = np.zeros((len(texts), base.config.hidden), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(tokens[i]))
+    for b in range(0, len(order), _BATCH):
+        rows = order[b : b + _BATCH]
+        length = max(len(tokens[i]) for i in rows)
+        ids = np.full((len(rows), length), _PAD, dtype=np.int64)
+        mask = np.zeros((len(rows), length), dtype=bool)
+        for n, i in enumerate(rows):
+            ids[n, : len(tokens[i])] = tokens[i]
+            mask[n, : len(tokens[i])] = True
+        out[rows] = forward(ids, mask)
+    return out
 
 
 def load_runtime(
@@ -159,6 +165,11 @@ def build_graph(weights: dict[str, Matrix], cfg: e5file.Config, *, int8: bool = 
     def vector(name: str) -> str:
         return const(name, weights[name].astype(np.float32))
 
+    def skip_norm(added: str, residual: str, norm: str, bias: str) -> str:
+        """LayerNorm(residual + added + bias), fused."""
+        inputs = [added, residual, vector(f"{norm}.w"), vector(f"{norm}.b"), vector(bias)]
+        return str(node("SkipLayerNormalization", inputs, domain=_MS, epsilon=cfg.eps))
+
     x = "x"
     for n in range(cfg.layers):
         p = f"l{n}"
@@ -166,19 +177,11 @@ def build_graph(weights: dict[str, Matrix], cfg: e5file.Config, *, int8: bool = 
         qkv_bias = np.concatenate([weights[f"{p}.{m}.b"] for m in "qkv"])
         attended = attention(x, f"{p}.qkv", qkv, qkv_bias)
         projected = matmul(attended, f"{p}.ao", weights[f"{p}.ao.w"].T)
-        x = node(
-            "SkipLayerNormalization",
-            [projected, x, vector(f"{p}.aln.w"), vector(f"{p}.aln.b"), vector(f"{p}.ao.b")],
-            domain=_MS, epsilon=cfg.eps,
-        )  # fmt: skip
+        x = skip_norm(projected, x, f"{p}.aln", f"{p}.ao.b")
         inner = node("BiasGelu", [matmul(x, f"{p}.fi", weights[f"{p}.fi.w"].T),
                                   vector(f"{p}.fi.b")], domain=_MS)  # fmt: skip
         outer = matmul(inner, f"{p}.fo", weights[f"{p}.fo.w"].T)
-        x = node(
-            "SkipLayerNormalization",
-            [outer, x, vector(f"{p}.oln.w"), vector(f"{p}.oln.b"), vector(f"{p}.fo.b")],
-            domain=_MS, epsilon=cfg.eps,
-        )  # fmt: skip
+        x = skip_norm(outer, x, f"{p}.oln", f"{p}.fo.b")
     weight = node("Unsqueeze", [node("Cast", ["mask"], to=TensorProto.FLOAT),
                                 const("axis2", np.array([2], dtype=np.int64))])  # fmt: skip
     axis1 = const("axis1", np.array([1], dtype=np.int64))

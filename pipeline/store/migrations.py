@@ -215,7 +215,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE TABLE sentence_vectors (
             model  VARCHAR NOT NULL,  -- which encoder (and version) made it
             key    VARCHAR NOT NULL,  -- vectors.text_key of the text
-            vector BLOB NOT NULL,     -- 8-bit codes with a float32 scale (vectors.pack_one)
+            vector BLOB NOT NULL,     -- 8-bit codes with a float32 scale (vectors.pack_many)
             PRIMARY KEY (model, key)
         );
         -- Per claim: its sentence's cache key; its ingest order (the argument index key);

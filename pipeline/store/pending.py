@@ -23,11 +23,10 @@ def add_pending(con: duckdb.DuckDBPyConnection, kind: str, keys: Iterable[str]) 
 
 def pending(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """Each kind's keys, in the order they were queued (first time only)."""
-    out: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    queued: dict[str, dict[str, None]] = {kind: {} for kind in KINDS}
     for kind, key in con.execute("SELECT kind, key FROM pending").fetchall():
-        if key not in out[kind]:
-            out[kind].append(key)
-    return out
+        queued[kind].setdefault(key)
+    return {kind: list(keys) for kind, keys in queued.items()}
 
 
 def clear_pending(con: duckdb.DuckDBPyConnection) -> None:
