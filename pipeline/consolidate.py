@@ -17,6 +17,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from pipeline.records import Document
+
 FIELDS = ("capacity_mw", "gpus", "usd_per_month", "usd_total", "term_days", "notice_days")
 # Figures agree when within this relative distance: rounding ("roughly 300MW" vs
 # "300MW", "$1.25bn" vs "12.5 亿美元") stays inside, a different number does not.
@@ -73,6 +75,21 @@ class Evidence:
     value: str | None
     text: str | None
     chosen: bool
+
+
+def document_deals(doc: Document) -> list[Deal]:
+    """One document's deals alone, consolidated as the store would if it held only it."""
+    figures = {f.figure_id: f for f in doc.figures}
+    mentions, stated = [], []
+    for i, m in enumerate(doc.deal_mentions):
+        mention_id = f"{doc.doc_id}:{i}"
+        mentions.append(Mention(mention_id, doc.doc_id, m.seg_no, m.kind, m.provider,
+                                m.customer, m.site, m.location))  # fmt: skip
+        for name, figure_id in m.figures:
+            f = figures[figure_id]
+            stated.append(StatedFigure(mention_id, name, figure_id, doc.doc_id, f.seg_no,
+                                       f.value, f.bound, f.text))  # fmt: skip
+    return consolidate(mentions, stated, {doc.doc_id: doc.doc_id})[0]
 
 
 def consolidate(

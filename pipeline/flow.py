@@ -10,10 +10,10 @@ Every stage is a function over records; models come in once, from models.py.
 Files are taken a wave at a time. A wave's documents are prepared (segmented
 and parsed), their sentences looked up in the vector cache, finished (every
 sentence the cache lacks encoded in one batch, then translation pairs,
-entities, deals and claims) and written in one transaction; then the
-store-wide steps run for what the wave changed. With `workers` > 1 the prepare
-and finish stages run in that many processes, each loading the models once;
-this process writes.
+entities, deals and claims) and written in one transaction; the store-wide
+steps for what it changed run while the next wave is finished. With `workers`
+> 1 the prepare and finish stages run in that many processes, each loading the
+models once; this process writes.
 
 A document whose batch fails to write is retried alone, so one bad document
 never loses the others; a wave killed half-way leaves the store as it was
@@ -391,6 +391,8 @@ def ingest(
                 started = started or engine.start(todo)
                 prepared = engine.prepared(started)
                 finishing = engine.finish(con, prepared)
+                # The store-wide steps for what is stored so far, while the workers finish.
+                _settle(con, db, engine)
                 upcoming = _read_wave(con, next(waves, None), report)
                 nxt = [r for j in upcoming[0] for r in j.raws] if upcoming else []
                 started = engine.start(nxt) if nxt and engine.overlaps else None
@@ -401,14 +403,19 @@ def ingest(
             for path in wave:
                 if on_file:
                     on_file(path)
-            if any(pending(con).values()):
-                update(con, db, engine.similarity if engine else store_similarity())
             current = upcoming
+        _settle(con, db, engine)
     finally:
         if engine:
             engine.close()
         con.close()
     return report
+
+
+def _settle(con: duckdb.DuckDBPyConnection, db: Path, engine: _Engine | None) -> None:
+    """Run the pending store-wide steps (derived documents, deals, arguments), if any."""
+    if any(pending(con).values()):
+        update(con, db, engine.similarity if engine else store_similarity())
 
 
 def _read_wave(

@@ -190,7 +190,7 @@ def place_claims(
         for n, (row, vector) in enumerate(zip(chunk, vectors, strict=True)):
             near = [(sim, k, *stored[k]) for k, sim in found[n] if k in stored]
             near += [(float(within[n, j]), chunk[j].claim_seq, argument_of[chunk[j].claim_id],
-                      chunk[j].text) for j in range(n)]  # fmt: skip
+                      chunk[j].text) for j in _nearest_before(within[n], n)]  # fmt: skip
             near.sort(key=lambda item: (-item[0], item[1]))
             neighbours = [arg.Neighbour(a, text) for _, _, a, text in near[: arg.NEIGHBOURS]]
             chosen = arg.choose_argument(
@@ -209,6 +209,16 @@ def place_claims(
     changed = {a: states[a] for a in touched}
     arg_store.save_states(con, {a: (s.n, s.vector_sum, s.prob_sum) for a, s in changed.items()})
     _refresh(con, similarity, changed)
+
+
+def _nearest_before(similarities: npt.NDArray[np.float32], n: int) -> Iterable[int]:
+    """Indices under `n` that may be among the NEIGHBOURS most similar (all ties of the last
+    kept), so the exact sort after sees the same neighbours as a sort of all `n`."""
+    if n <= arg.NEIGHBOURS:
+        return range(n)
+    before = similarities[:n]
+    kth = np.partition(before, n - arg.NEIGHBOURS)[n - arg.NEIGHBOURS]
+    return (int(j) for j in np.flatnonzero(before >= kth))
 
 
 def _partner(

@@ -170,3 +170,17 @@ def test_two_workers_store_what_one_stores(seed_db: Path, tmp_path: Path) -> Non
     assert a.execute(rows).fetchall() == b.execute(rows).fetchall()
     a.close()
     b.close()
+
+
+def test_the_nearest_earlier_claims_of_a_chunk_are_those_a_full_sort_finds() -> None:
+    import numpy as np
+
+    from pipeline.stance import arguments as arg
+
+    rng = np.random.default_rng(0)
+    for n in (0, 3, arg.NEIGHBOURS, 40, 200):
+        # Rounded, so ties at the cut are common.
+        sims = np.round(rng.uniform(-1, 1, n + 5), 1).astype(np.float32)
+        full = sorted(range(n), key=lambda j: (-sims[j], j))[: arg.NEIGHBOURS]
+        kept = sorted(incremental._nearest_before(sims, n), key=lambda j: (-sims[j], j))
+        assert kept[: arg.NEIGHBOURS] == full

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from pipeline.embeddings import embedder_from_spec
@@ -12,6 +15,7 @@ from pipeline.models import Models
 from pipeline.records import RawDocument
 from pipeline.stance import arguments as arg
 from pipeline.stance.claims import claim_spans
+from pipeline.stance.head import Calibration, Head, softmax, stance_proba
 from pipeline.stance.train import TEST_FILES, _xy, load, prediction_scores, scores
 
 # Macro-F1 floors on the independent test sets (benchmarks/data/stance_test*.jsonl,
@@ -77,6 +81,37 @@ def test_shipped_heads_meet_their_floor_on_the_independent_test_sets(
 def test_the_shipped_model_blends_in_the_fine_tuned_encoder(models: Models) -> None:
     assert 0 < models.stance.calibration.encoder_weight <= 1
     assert models.stance.encoder is not None
+
+
+class _CountingEncoder:
+    classes = ("neutral", "positive", "skeptical")
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def logits(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        self.seen += texts
+        return np.tile(np.array([0.0, 0.0, 9.0], dtype=np.float32), (len(texts), 1))
+
+    def proba(self, texts: Sequence[str], temperature: float = 1.0) -> npt.NDArray[np.float32]:
+        return softmax(self.logits(texts) / temperature)
+
+
+def test_the_encoder_runs_only_where_the_linear_head_is_unsure() -> None:
+    classes = ("neutral", "positive", "skeptical")
+    # Row 0: the head is sure it is positive (margin ~0.9); row 1: unsure (margin ~0.1).
+    head = Head(classes, np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]), np.zeros(3))
+    x = np.array([[6.0, 0.0], [0.2, 0.0]], dtype=np.float32)
+    encoder = _CountingEncoder()
+    calibration = Calibration(encoder_weight=0.5, encoder_margin=0.5)
+    probs = stance_proba(head, calibration, encoder, x, ["sure", "unsure"], ["", ""])
+    assert encoder.seen == ["unsure"]
+    np.testing.assert_allclose(probs[0], head.proba(x[:1])[0], rtol=1e-6)
+    assert probs[1].argmax() == classes.index("skeptical")
+    # Margin above 1: every row is blended, as before the cascade.
+    every = _CountingEncoder()
+    stance_proba(head, Calibration(encoder_weight=0.5), every, x, ["a", "b"], ["", ""])
+    assert every.seen == ["a", "b"]
 
 
 @pytest.fixture()

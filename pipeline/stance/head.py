@@ -190,12 +190,33 @@ def stance_proba(
     texts: Sequence[str],
     contexts: Sequence[str],
 ) -> Matrix:
-    """The linear head's calibrated probabilities, blended with the encoder's when given."""
+    """The linear head's calibrated probabilities, blended with the encoder's when given.
+
+    The encoder runs only on the rows the linear head is unsure of (`calibration.
+    encoder_margin`): where its top two classes are close. Elsewhere the blend would
+    rarely change the answer, and the encoder is most of a claim's cost.
+    """
     linear = head.proba(x, calibration.linear_temperature)
     if encoder is None or calibration.encoder_weight == 0 or not len(texts):
         return linear
-    encoded = encoder.proba(ngram_texts(texts, contexts), calibration.encoder_temperature)
-    return blend(linear, aligned(encoded, encoder.classes, head.classes), calibration)
+    unsure = [int(i) for i in np.flatnonzero(margins(linear) < calibration.encoder_margin)]
+    if not len(unsure):
+        return linear
+    encoded = encoder.proba(
+        ngram_texts([texts[i] for i in unsure], [contexts[i] for i in unsure]),
+        calibration.encoder_temperature,
+    )
+    out = linear.copy()
+    encoded = aligned(encoded, encoder.classes, head.classes)
+    out[unsure] = blend(linear[unsure], encoded, calibration)
+    return out
+
+
+def margins(probs: Matrix) -> Matrix:
+    """Each row's top probability minus its second."""
+    top2 = np.sort(probs, axis=1)[:, -2:]
+    out: Matrix = top2[:, 1] - top2[:, 0]
+    return out
 
 
 class StanceEncoderLike(Protocol):
@@ -214,12 +235,14 @@ class Calibration:
     Each model's logits are divided by its temperature (a fine-tuned encoder is
     overconfident: its probabilities near 0 or 1 would outvote the argument and
     speaker evidence weighed later), then the probabilities are averaged with
-    the encoder's share `encoder_weight`.
+    the encoder's share `encoder_weight`, on the rows whose linear margin is under
+    `encoder_margin` (above 1: every row).
     """
 
     encoder_weight: float = 0.0
     linear_temperature: float = 1.0
     encoder_temperature: float = 1.0
+    encoder_margin: float = 2.0
 
     def to_json(self) -> dict[str, float]:
         return asdict(self)
