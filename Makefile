@@ -6,7 +6,7 @@ DB ?= neocloud.duckdb
 # pip on some machines reads a system-wide constraint file too; ours pins everything we use.
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: demo install dev browser test check lint format bench train-stance clean
+.PHONY: demo install dev browser test check lint format bench train-deals train-stance clean
 
 demo: install  ## set up, ingest the bundled corpus, show what was stored
 	$(BIN)/neocloud ingest corpus/documents/ --db $(DB)
@@ -51,8 +51,12 @@ format: dev
 bench: $(BIN)/python  ## quality and speed benchmarks; numbers go to benchmarks/results/
 	$(PIP) -e ".[dev,bench]"
 	$(BIN)/python -m benchmarks.figures
+	$(BIN)/python -m benchmarks.deals
 	$(BIN)/python -m benchmarks.similarity
 	$(BIN)/python -m benchmarks.scale
+
+train-deals: install  ## refit the deal relation, direction and status heads from corpus/deals/ (~1 minute)
+	$(BIN)/python -m pipeline.extract.train_relations
 
 train-stance: dev  ## refit the claim and stance heads and fine-tune the stance encoder (~1 hour on 2 cores)
 	$(BIN)/neocloud train-stance --encoder

@@ -128,7 +128,7 @@ def _num(resolution: Any) -> float:
         return math.nan
 
 
-def _same_value(pred: Record, gold: Record) -> bool:
+def same_value(pred: Record, gold: Record) -> bool:
     if pred["quantity"] != gold["quantity"] or pred["unit"] != gold["unit"]:
         return False
     if not math.isclose(pred["value"], gold["value"], rel_tol=1e-6):
@@ -138,7 +138,7 @@ def _same_value(pred: Record, gold: Record) -> bool:
 
 
 def _same_record(pred: Record, gold: Record) -> bool:
-    return _same_value(pred, gold) and all(pred.get(k) == gold.get(k) for k in _FULL)
+    return same_value(pred, gold) and all(pred.get(k) == gold.get(k) for k in _FULL)
 
 
 def score(
@@ -222,9 +222,9 @@ def _scored(name: str, items: list[Record], system: System) -> dict[str, Any]:
     """A comparison system that cannot run here (quantulum3's pickled classifier does not
     load with scikit-learn 1.9) is reported as such instead of stopping the benchmark."""
     if name == "neocloud":
-        return score(items, system, _same_value)
+        return score(items, system, same_value)
     try:
-        return score(items, system, _same_value)
+        return score(items, system, same_value)
     except Exception as exc:  # any failure of a third-party system
         return {"unavailable": f"{type(exc).__name__}: {exc}"}
 

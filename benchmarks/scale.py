@@ -206,11 +206,13 @@ def _build_index(db: Path) -> None:
     from pipeline.stance.index import ClaimIndex, index_path
     from pipeline.store import arguments as arg_store
     from pipeline.store import open_store
+    from pipeline.store.write import store_id
 
     con = open_store(db)
     similarity = store_similarity()
     index = ClaimIndex(index_path(db))
     index.clear()
+    index.owner = store_id(con)
     rows = arg_store.all_claims(con)
     for start in range(0, len(rows), 20000):
         chunk = rows[start : start + 20000]

@@ -37,6 +37,7 @@ class Mention:
     customer: str
     site: str | None
     location: str | None
+    status: str = "announced"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Deal:
     sources: int
     documents: int
     conflicts: tuple[str, ...]
+    status: str = "announced"
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def document_deals(doc: Document) -> list[Deal]:
     for i, m in enumerate(doc.deal_mentions):
         mention_id = f"{doc.doc_id}:{i}"
         mentions.append(Mention(mention_id, doc.doc_id, m.seg_no, m.kind, m.provider,
-                                m.customer, m.site, m.location))  # fmt: skip
+                                m.customer, m.site, m.location, m.status))  # fmt: skip
         for name, figure_id in m.figures:
             f = figures[figure_id]
             stated.append(StatedFigure(mention_id, name, figure_id, doc.doc_id, f.seg_no,
@@ -122,6 +124,7 @@ def consolidate(
                 sources=len({roots.get(m.doc_id, m.doc_id) for m in group}),
                 documents=len({m.doc_id for m in group}),
                 conflicts=conflicts,
+                status=deal_status(m.status for m in group),
             )
         )
         evidence += _name_evidence(deal_id, group, site, location)
@@ -133,6 +136,18 @@ def consolidate(
             for f in figs
         ]  # fmt: skip
     return deals, evidence
+
+
+# Ties go to the firmer word.
+_STATUS_ORDER = ("announced", "reported", "rumoured", "ended")
+
+
+def deal_status(statuses: Iterable[str]) -> str:
+    """The status most of a deal's mentions give (ties: announced, reported, rumoured, ended)."""
+    counts = Counter(statuses)
+    if not counts:
+        return "announced"
+    return max(_STATUS_ORDER, key=lambda s: (counts[s], -_STATUS_ORDER.index(s)))
 
 
 def deal_id_for(kind: str, provider: str, customer: str) -> str:

@@ -59,7 +59,7 @@ from pipeline.store.connect import transaction
 from pipeline.store.pending import pending
 from pipeline.vectors import Space, pack_many, text_key, unit, unpack
 
-PIPELINE_VERSION = 1  # bump when a change means stored documents must be analyzed again
+PIPELINE_VERSION = 2  # bump when a change means stored documents must be analyzed again
 WAVE = 16  # documents per worker per wave: enough to batch the encoder, few enough to stream
 
 OnFile = Callable[[Path], None]
@@ -167,7 +167,7 @@ def finish(prepared: Prepared, cached: Cached, models: Models) -> Built:
     stance = replace(models.stance, encoder=logits) if models.stance.encoder else models.stance
     staged = []
     for doc, found in zip(prepared.docs, prepared.analyses, strict=True):
-        staged.append(_link(doc, found, space_of, models))
+        staged.append(_link(doc, found, space_of, vectors.__getitem__, models))
     scored = score_claims(
         [(d.doc_id, segs, cands) for d, segs, _, _, cands in staged],
         stance,
@@ -214,6 +214,7 @@ def _link(
     doc: SegmentedDocument,
     found: dict[int, SegmentAnalysis],
     space_of: dict[str, npt.NDArray[np.float32]],
+    vector_of: Callable[[str], npt.NDArray[np.float32]],
     models: Models,
 ) -> tuple[
     SegmentedDocument, tuple[Segment, ...], dict[int, SegmentAnalysis], Any, list[Candidate]
@@ -228,7 +229,7 @@ def _link(
     )
     segments = tuple(replace(s, translation_of=pairs.get(s.seg_no)) for s in doc.segments)
     resolved = resolve_entities(segments, found)
-    mentions = find_deals(segments, resolved, models.gazetteer)
+    mentions = find_deals(segments, resolved, models.gazetteer, models.relations, vector_of)
     return doc, segments, resolved, mentions, claim_candidates(segments, resolved)
 
 

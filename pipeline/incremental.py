@@ -38,7 +38,7 @@ from pipeline.store.bulk import insert
 from pipeline.store.connect import transaction
 from pipeline.store.pending import clear_pending, pending
 from pipeline.store.vectors import cached
-from pipeline.store.write import last_claim_seq
+from pipeline.store.write import last_claim_seq, store_id
 from pipeline.vectors import Space, unit, unpack
 
 Progress = Callable[[str, int, int], None]  # step, done, total
@@ -142,9 +142,15 @@ def open_index(con: duckdb.DuckDBPyConnection, db: Path, similarity: Similarity)
     """
     index = ClaimIndex.open(index_path(db))
     count, newest = arg_store.grouped_claim_stats(con)
-    if newest <= index.newest() <= last_claim_seq(con) and len(index) >= count:
+    owner = store_id(con)
+    if (
+        index.owner == owner
+        and newest <= index.newest() <= last_claim_seq(con)
+        and len(index) >= count
+    ):
         return index
     index.clear()
+    index.owner = owner
     grouped = [r for r in arg_store.all_claims(con) if r.argument_id is not None]
     for start in range(0, len(grouped), 2000):
         chunk = grouped[start : start + 2000]
@@ -294,6 +300,7 @@ def rebuild(
         arg_store.reset_arguments(con)
         index = ClaimIndex(index_path(db))
         index.clear()  # the files on disk go when the new index is saved
+        index.owner = store_id(con)
         rows = arg_store.all_claims(con)
         place_claims(con, index, similarity, rows,
                      progress=lambda n: progress("arguments", n, len(rows)))  # fmt: skip

@@ -21,6 +21,7 @@ from spacy.language import Language
 from pipeline.embeddings import E5_NAME, E5Embedder, Embedder, embedder_from_spec, similarity_spec
 from pipeline.errors import NeocloudError
 from pipeline.extract.gazetteer import GAZETTEER_ENV, SHIPPED, Gazetteer, load
+from pipeline.extract.relations import RelationModel, load_relations
 from pipeline.stance.head import HEAD_FILE, MODELS, StanceModel, load_model
 from pipeline.vectors import Space, load_space
 
@@ -35,6 +36,7 @@ class Models:
     space: Space  # per-language centring of the encoder's vectors for similarity
     similarity: Embedder | None = None  # a second backend for similarity, if one is chosen
     names: CacheNames | None = None  # what the vector cache calls their outputs
+    relations: RelationModel | None = None  # deal relations between organizations, if trained
     _nlp: dict[str, Language] = field(default_factory=dict, repr=False)
 
     def nlp(self, lang: str) -> Language:
@@ -71,6 +73,7 @@ def load_models(threads: int = 0, head_file: Path = HEAD_FILE) -> Models:
         space=load_space(SPACE_FILE),
         similarity=None if spec in ("", "e5", E5_NAME) else embedder_from_spec(spec),
         names=cache_names(),
+        relations=load_relations(),
     )
 
 

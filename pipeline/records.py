@@ -96,6 +96,7 @@ class DealMention:
     site: str | None = None
     location: str | None = None
     figures: tuple[tuple[str, str], ...] = ()  # (field, figure_id)
+    status: str = "announced"  # announced, reported, rumoured, ended
 
 
 @dataclass(frozen=True)

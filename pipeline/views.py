@@ -8,7 +8,8 @@ from pipeline.store.query import QueryResult, run_query
 
 _DEALS = """
 SELECT deal_id, kind, provider, customer, site, location, capacity_mw, gpus,
-       usd_per_month, usd_total, term_days, notice_days, sources, documents, conflicts
+       usd_per_month, usd_total, term_days, notice_days, sources, documents, conflicts,
+       coalesce(status, 'announced') AS status
 FROM deals ORDER BY sources DESC, documents DESC, deal_id
 """
 
@@ -20,13 +21,13 @@ def deals_table(db: Path, raw: bool = False) -> QueryResult:
         return result
     columns = (
         "deal", "kind", "provider -> customer", "site", "location", "capacity", "GPUs",
-        "per month", "total", "term", "notice", "sources", "conflicts",
+        "per month", "total", "term", "notice", "sources", "conflicts", "status",
     )  # fmt: skip
     rows = tuple(
         (
             r[0], r[1], f"{r[2]} -> {r[3]}", r[4] or "", r[5] or "", _mw(r[6]), _count(r[7]),
             _usd(r[8]), _usd(r[9]), _days(r[10]), _days(r[11]),
-            f"{r[12]} ({r[13]} docs)", ", ".join(r[14]) or "",
+            f"{r[12]} ({r[13]} docs)", ", ".join(r[14]) or "", r[15],
         )
         for r in result.rows
     )  # fmt: skip

@@ -165,3 +165,34 @@ def test_consolidate_lower_bounds_are_evidence_not_values() -> None:
     )
     assert deals[0].values["usd_per_month"] is None
     assert [e.field for e in evidence if e.figure_id] == ["usd_per_month"]
+
+
+def test_a_deal_takes_the_status_most_of_its_mentions_give() -> None:
+    from pipeline.consolidate import deal_status
+
+    assert deal_status(["rumoured", "reported", "reported"]) == "reported"
+    assert deal_status(["rumoured", "announced"]) == "announced"  # a tie: the firmer word
+    assert deal_status(["announced", "ended", "ended"]) == "ended"
+    assert deal_status([]) == "announced"
+
+
+def test_every_stored_deal_has_a_status(deals_db: Path) -> None:
+    assert {r["status"] for r in _rows(deals_db).values()} <= {
+        "announced", "reported", "rumoured", "ended",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will Orbital Cloud rent more GPUs to Nimbus Labs next year?",
+        "Orbital Cloud 会不会把算力出租给 Nimbus Labs？",
+        "Orbital Cloud 會把算力出租給 Nimbus Labs 嗎？",
+    ],
+)
+def test_a_question_states_no_deal(text: str, models: Models) -> None:
+    from pipeline.flow import build_documents
+    from pipeline.records import RawDocument
+
+    (doc,) = build_documents([RawDocument("q.txt", text)], models)
+    assert doc.deal_mentions == ()

@@ -103,3 +103,21 @@ def test_short_names_take_the_full_name_used_elsewhere_in_the_document(models: M
     (doc,) = build_documents([raw], models)
     later = {(e.text, e.canonical) for e in doc.entities if e.seg_no == 1}
     assert ("Chen", "Maria Chen") in later
+
+
+def test_a_known_name_inside_a_longer_chinese_word_keeps_its_edges(models: Models) -> None:
+    names = _names(models.nlp("zh"), "本次合同涉及的算力设备为英伟达H800服务器。")
+    assert ("英伟达", "ORG", "Nvidia") in names
+
+
+def test_a_registered_chinese_name_and_its_short_form_are_one_organization(
+    models: Models,
+) -> None:
+    raw = RawDocument(
+        "r.txt",
+        "星澜数据与深圳市远岫智能科技有限公司签署合同。\n\n根据合同，星澜数据将为远岫智能提供算力服务。",
+    )
+    (doc,) = build_documents([raw], models)
+    orgs = {(e.text, e.canonical) for e in doc.entities if e.label == "ORG"}
+    assert ("深圳市远岫智能科技有限公司", "远岫智能") in orgs
+    assert ("远岫智能", "远岫智能") in orgs

@@ -184,3 +184,18 @@ def test_the_nearest_earlier_claims_of_a_chunk_are_those_a_full_sort_finds() -> 
         full = sorted(range(n), key=lambda j: (-sims[j], j))[: arg.NEIGHBOURS]
         kept = sorted(incremental._nearest_before(sims, n), key=lambda j: (-sims[j], j))
         assert kept[: arg.NEIGHBOURS] == full
+
+
+def test_a_store_made_again_at_the_same_path_does_not_take_the_old_index(
+    tmp_path: Path, models: Models
+) -> None:
+    db = tmp_path / "s.duckdb"
+    seeds = Path(__file__).resolve().parents[1] / "corpus" / "documents"
+    assert ingest([seeds], db, models=models).failed == 0
+    db.unlink()  # the index files beside it stay
+    report = ingest([seeds], db, models=models)
+    assert report.failed == 0
+    con = duckdb.connect(str(db), read_only=True)
+    grouped = con.execute("SELECT count(*) FROM claims WHERE argument_id IS NOT NULL").fetchone()
+    con.close()
+    assert grouped and grouped[0] > 0

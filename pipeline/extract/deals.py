@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extract.analyze import SegmentAnalysis
 from pipeline.extract.gazetteer import Gazetteer
+from pipeline.extract.relations import NO_DEAL, Party, RelationModel, VectorOf, other_spans
 from pipeline.records import DealMention, Entity, Figure, Segment
 
 LEASE, ACQUISITION, INVESTMENT, SUPPLY = "compute_lease", "acquisition", "investment", "supply"
@@ -196,6 +197,7 @@ _VALUE_CUE = re.compile(
     re.I,
 )
 _FIELD_BY_DURATION_ROLE = {"notice": "notice_days", "term": "term_days"}
+_QUESTION = re.compile(r"[?？]\s*[\"'”’」』)）]*\s*$|吗\s*[?？]?\s*$|嗎\s*[?？]?\s*$")
 _CONDITIONAL = re.compile(r"\b(?:if|unless|would|could)\b|如果|假如|假设|若", re.I)
 # The figures of a deal come at most this many sentences after its statement.
 _CONTEXT_SENTENCES = 2
@@ -210,15 +212,22 @@ class _Found:
     site: str | None
     location: str | None
     figures: list[tuple[str, str]] = field(default_factory=list)
+    status: str = "announced"
 
     def key(self) -> tuple[str, str, str]:
         return (self.kind, self.provider, self.customer)
 
 
 def find_deals(
-    segments: Sequence[Segment], analyses: dict[int, SegmentAnalysis], gazetteer: Gazetteer
+    segments: Sequence[Segment],
+    analyses: dict[int, SegmentAnalysis],
+    gazetteer: Gazetteer,
+    relations: RelationModel | None = None,
+    vector_of: VectorOf | None = None,
 ) -> tuple[DealMention, ...]:
-    """Deal mentions of one document, in reading order."""
+    """Deal mentions of one document, in reading order: the constructions below, and the
+    learned relation model (relations.py) for pairs they do not name, when given with
+    `vector_of` (a sentence's e5 vector)."""
     found: list[_Found] = []
     # Per language: the last deal sentence's mentions and how many sentences may follow it.
     previous: dict[str, tuple[list[_Found], int]] = {}
@@ -230,6 +239,10 @@ def find_deals(
             ents = [e for e in analysis.entities if start <= e.start < end]
             figs = [f for f in analysis.figures if start <= f.start < end]
             here = list(_sentence_deals(seg, start, end, ents, figs, found, gazetteer))
+            if relations is not None and vector_of is not None:
+                here += _learned(
+                    seg, (start, end), ents, figs, here, gazetteer, relations, vector_of
+                )
             if here:
                 found.extend(here)
                 previous[seg.lang] = (here, _CONTEXT_SENTENCES)
@@ -251,6 +264,8 @@ def _sentence_deals(
     gazetteer: Gazetteer,
 ) -> Iterator[_Found]:
     text = seg.text[start:end]
+    if _QUESTION.search(text):
+        return  # "Is Amazon about to rent more capacity from Cipher?" states no deal
     masked, slots = _mask(text, start, ents, figs)
     site = next((e.canonical for e in ents if e.label == "FAC"), None)
     location = _location(ents, gazetteer)
@@ -266,6 +281,46 @@ def _sentence_deals(
                 mention = _Found(kind, provider, customer, seg.seg_no, site, location)
                 mention.figures = _fields(kind, figs, text, start, in_trigger=True)
                 yield mention
+
+
+def _learned(
+    seg: Segment,
+    span: tuple[int, int],
+    ents: list[Entity],
+    figs: list[Figure],
+    known: list[_Found],
+    gazetteer: Gazetteer,
+    relations: RelationModel,
+    vector_of: VectorOf,
+) -> list[_Found]:
+    """Deals the relation model reads between the sentence's organizations, for pairs the
+    constructions did not name; none from a denied or hypothetical statement."""
+    start, end = span
+    text = seg.text[start:end]
+    orgs = [e for e in ents if e.label == "ORG"]
+    parties = [Party(e.start - start, e.end - start, e.canonical) for e in orgs]
+    others = other_spans([e for e in ents if e.label != "ORG"], figs, start)
+    if known:
+        # The constructions name the parties and say a deal is there (their own negation
+        # cues decide whether it is); the status head says how firmly.
+        status = relations.status_of(text, parties, others, vector_of(text.strip()), stated=True)
+        for mention in known:
+            mention.status = status
+    if len({e.canonical for e in orgs}) < 2 or not text.strip():
+        return []
+    named = {frozenset((f.provider, f.customer)) for f in known}
+    site = next((e.canonical for e in ents if e.label == "FAC"), None)
+    location = _location(ents, gazetteer)
+    out = []
+    for r in relations.find(text, parties, others, vector_of(text.strip())):
+        if r.status in NO_DEAL or frozenset((r.provider, r.customer)) in named:
+            continue
+        named.add(frozenset((r.provider, r.customer)))
+        mention = _Found(r.kind, r.provider, r.customer, seg.seg_no, site, location)
+        mention.figures = _fields(r.kind, figs, text, start, in_trigger=True)
+        mention.status = r.status
+        out.append(mention)
+    return out
 
 
 def _mask(
@@ -437,4 +492,5 @@ def _merge(found: list[_Found]) -> Iterator[DealMention]:
             site=f.site,
             location=f.location,
             figures=tuple(dict.fromkeys(f.figures)),
+            status=f.status,
         )

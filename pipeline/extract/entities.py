@@ -10,6 +10,7 @@ PERSON) are corrected because gazetteer spans replace overlapping model spans.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from spacy.language import Language
@@ -50,8 +51,14 @@ class EntityComponent:
         gazetteer = self.gazetteer
         if gazetteer is None or (self.model == "lac" and self.lac is None):
             raise RuntimeError(f"{self.name}: call .use(gazetteer[, lac]) before running it")
+        if self.model == "lac":
+            words = _lac_words(doc.text, self.lac)
+            # jieba's words may straddle a known name ("为英" + "伟达"): cut them at its edges.
+            # LAC's own names stay widened to whole words: it often stops short ("英博" of
+            # "英博数科").
+            doc = _split_at(doc, {i for m in gazetteer.find(doc.text) for i in (m.start, m.end)})
         known = [s for s in _gazetteer_spans(doc, gazetteer) if s is not None]
-        model = _lac_spans(doc, self.lac) if self.model == "lac" else list(doc.ents)
+        model = _lac_spans(doc, words) if self.model == "lac" else list(doc.ents)
         taken = {i for span in known for i in range(span.start, span.end)}
         extra = [
             relabelled
@@ -87,15 +94,14 @@ def _canonical(span: Span, gazetteer: Gazetteer) -> Span | None:
     return Span(span.doc, span.start, span.end, label=label, kb_id=canonical)
 
 
-def _lac_spans(doc: Doc, lac: Any) -> list[Span]:
-    """PER/ORG/LOC words from Baidu LAC, aligned to the doc's characters.
+def _lac_words(text: str, lac: Any) -> list[tuple[int, int, str]]:
+    """PER/ORG/LOC words from Baidu LAC as character spans of `text`.
 
     LAC splits transliterated names at the middle dot ("穆斯塔法·" + "苏莱曼"):
     adjacent words with the same tag are one name.
     """
     words: list[tuple[int, int, str]] = []
     pos = 0
-    text = doc.text  # spaCy rebuilds doc.text from its tokens on every access
     for word, tag in lac.run(text):
         start = text.find(word, pos)
         if start < 0:
@@ -107,5 +113,21 @@ def _lac_spans(doc: Doc, lac: Any) -> list[Span]:
             words[-1] = (words[-1][0], pos, tag)
         else:
             words.append((start, pos, tag))
+    return words
+
+
+def _lac_spans(doc: Doc, words: list[tuple[int, int, str]]) -> list[Span]:
     spans = [doc.char_span(s, e, label=t, alignment_mode="expand") for s, e, t in words]
     return [span for span in spans if span is not None]
+
+
+def _split_at(doc: Doc, edges: set[int]) -> Doc:
+    """`doc` with every token that straddles one of the character offsets `edges` split there."""
+    with doc.retokenize() as retokenizer:
+        for token in doc:
+            inner = sorted(e - token.idx for e in edges if token.idx < e < token.idx + len(token))
+            if inner:
+                cuts = [0, *inner, len(token.text)]
+                orths = [token.text[a:b] for a, b in itertools.pairwise(cuts)]
+                retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
+    return doc

@@ -36,6 +36,10 @@ def index_path(db: Path) -> Path:
     return db.with_name(db.name + ".claims.usearch")
 
 
+def _owner_path(base: Path) -> Path:
+    return base.with_name(base.name.removesuffix(".usearch") + ".owner")
+
+
 def _delta_path(base: Path) -> Path:
     return base.with_name(base.name.removesuffix(".usearch") + ".delta.usearch")
 
@@ -43,6 +47,7 @@ def _delta_path(base: Path) -> Path:
 class ClaimIndex:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
+        self.owner = ""  # the identity of the store it was saved for
         self._base: Any = None  # memory-mapped, read-only
         self._delta: Any = None  # in memory; made on the first add, when the size is known
         self._cleared = False
@@ -53,6 +58,8 @@ class ClaimIndex:
         from usearch.index import Index
 
         index = cls(path)
+        owner = _owner_path(path)
+        index.owner = owner.read_text(encoding="utf-8").strip() if owner.exists() else ""
         try:
             if path.exists():
                 index._base = Index.restore(str(path), view=True)
@@ -103,6 +110,11 @@ class ClaimIndex:
         if self._cleared:
             self.path.unlink(missing_ok=True)
             _delta_path(self.path).unlink(missing_ok=True)
+        owner = _owner_path(self.path)
+        if not owner.exists() or owner.read_text(encoding="utf-8").strip() != self.owner:
+            partial = owner.with_name(owner.name + ".partial")
+            partial.write_text(self.owner + "\n", encoding="utf-8")
+            os.replace(partial, owner)
         if self._delta is None or not len(self._delta):
             return
         base = len(self._base) if self._base is not None else 0

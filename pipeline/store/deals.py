@@ -47,8 +47,9 @@ def mentions_of(
     mentions = [
         Mention(*row)
         for row in con.execute(
-            "SELECT mention_id, doc_id, seg_no, kind, provider, customer, site, location "
-            "FROM deal_mentions WHERE kind || chr(31) || provider || chr(31) || customer "
+            "SELECT mention_id, doc_id, seg_no, kind, provider, customer, site, location, "
+            "coalesce(status, 'announced') FROM deal_mentions "
+            "WHERE kind || chr(31) || provider || chr(31) || customer "
             "IN (SELECT unnest(?::VARCHAR[])) ORDER BY mention_id",
             [wanted],
         ).fetchall()
@@ -107,9 +108,10 @@ def replace_deals(
     insert(
         con, "deals",
         ("deal_id", "kind", "provider", "customer", "site", "location", *FIELDS, "sources",
-         "documents", "conflicts"),
+         "documents", "conflicts", "status"),
         [[d.deal_id, d.kind, d.provider, d.customer, d.site, d.location,
-          *(d.values[name] for name in FIELDS), d.sources, d.documents, list(d.conflicts)]
+          *(d.values[name] for name in FIELDS), d.sources, d.documents, list(d.conflicts),
+          d.status]
          for d in deals],
     )  # fmt: skip
     insert(

@@ -255,6 +255,24 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         DELETE FROM ingested_files;
         """,
     ),
+    (
+        "0008_deal_status",
+        # announced, reported, rumoured or ended (denied and hypothetical statements make
+        # no deal). Mentions stored before have none: their documents are analyzed again
+        # on the next ingest (flow.PIPELINE_VERSION 2), and read as announced until then.
+        """
+        ALTER TABLE deal_mentions ADD COLUMN status VARCHAR;
+        ALTER TABLE deals ADD COLUMN status VARCHAR;
+        """,
+    ),
+    (
+        "0009_store_identity",
+        # Which store the files beside it (the argument index) belong to: a store deleted
+        # and made again at the same path must not take the old store's index.
+        """
+        CREATE TABLE store_identity AS SELECT uuid()::VARCHAR AS id;
+        """,
+    ),
 )
 
 

@@ -42,6 +42,12 @@ def next_sequence(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return int(used.get("doc_seq", 0)) + 1, int(used.get("claim_seq", 0)) + 1
 
 
+def store_id(con: duckdb.DuckDBPyConnection) -> str:
+    """This store's identity, made when it was created."""
+    row = con.execute("SELECT id FROM store_identity").fetchone()
+    return str(row[0]) if row else ""
+
+
 def last_claim_seq(con: duckdb.DuckDBPyConnection) -> int:
     """The last claim_seq handed out, 0 before any."""
     row = con.execute("SELECT value FROM counters WHERE name = 'claim_seq'").fetchone()
@@ -126,10 +132,11 @@ def _write_mentions(con: duckdb.DuckDBPyConnection, docs: Sequence[Document]) ->
         for i, m in enumerate(d.deal_mentions):
             mention_id = f"{d.doc_id}:{i}"
             mentions.append([mention_id, d.doc_id, m.seg_no, m.kind, m.provider, m.customer,
-                             m.site, m.location])  # fmt: skip
+                             m.site, m.location, m.status])  # fmt: skip
             figures += [[mention_id, d.doc_id, name, figure_id] for name, figure_id in m.figures]
     insert(con, "deal_mentions", ("mention_id", "doc_id", "seg_no", "kind", "provider",
-                                  "customer", "site", "location"), mentions)  # fmt: skip
+                                  "customer", "site", "location", "status"),
+           mentions)  # fmt: skip
     insert(con, "deal_mention_figures", ("mention_id", "doc_id", "field", "figure_id"), figures)
 
 
