@@ -15,9 +15,9 @@ import pytest
 from benchmarks.figures import (
     HELDOUT,
     _same_record,
-    _same_value,
     load_testset,
     neocloud,
+    same_value,
     score,
 )
 
@@ -38,7 +38,7 @@ def test_testset_is_large_and_bilingual(testset: list[dict[str, Any]]) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_figures_meet_the_quality_floor(testset: list[dict[str, Any]], lang: str) -> None:
     subset = [item for item in testset if item["lang"] == lang]
-    value = score(subset, neocloud, _same_value)
+    value = score(subset, neocloud, same_value)
     record = score(subset, neocloud, _same_record)
     assert value["f1"] >= FLOORS["value"], value["errors"][:10]
     assert record["f1"] >= FLOORS["record"], record["errors"][:10]
