@@ -153,11 +153,11 @@ def grow(source: Path, target: Path, documents: int) -> None:
         "figures": f'figure_id {s}, doc_id {s}, seg_no, start, "end", text, quantity, value, '
         f"value_max, unit, period, per_unit, bound, role, subject, deal_id {s}",
         "deal_mentions": f"mention_id {s}, doc_id {s}, seg_no, kind, provider || ' #' || r, "
-        "customer || ' #' || r, site, location",
+        "customer || ' #' || r, site, location, status",
         "deal_mention_figures": f"mention_id {s}, doc_id {s}, field, figure_id {s}",
         "deals": f"deal_id {s}, kind, provider || ' #' || r, customer || ' #' || r, site, "
         "location, capacity_mw, gpus, usd_per_month, usd_total, term_days, notice_days, "
-        "sources, documents, conflicts",
+        "sources, documents, conflicts, status",
         "deal_evidence": f"deal_id {s}, field, figure_id {s}, doc_id {s}, seg_no, value, text, "
         "chosen",
         "claims": f'claim_id {s}, doc_id {s}, seg_no, start, "end", text, lang, speaker, '
@@ -221,6 +221,13 @@ def _build_index(db: Path) -> None:
     con.close()
 
 
+def _copy_store(db: Path, target: Path) -> None:
+    """The store file and every index file beside it (base, delta, owner)."""
+    shutil.copy(db, target)
+    for part in db.parent.glob(db.name + ".claims.*"):
+        shutil.copy(part, target.with_name(target.name + part.name[len(db.name) :]))
+
+
 def growth(tmp: Path, base: Path, sizes: tuple[int, ...]) -> dict[str, Any]:
     from pipeline.flow import ingest
     from pipeline.models import load_models
@@ -236,17 +243,13 @@ def growth(tmp: Path, base: Path, sizes: tuple[int, ...]) -> dict[str, Any]:
     for n, db in stores.items():
         work = tmp / f"work-{n}.duckdb"
         if db.exists():
-            shutil.copy(db, work)
-            shutil.copy(db.with_name(db.name + ".claims.usearch"),
-                        work.with_name(work.name + ".claims.usearch"))  # fmt: skip
+            _copy_store(db, work)
         start = time.perf_counter()
         report = ingest([SEEDS], work, models=models)
         seconds = time.perf_counter() - start
         command = tmp / f"cmd-{n}.duckdb"
         if db.exists():
-            shutil.copy(db, command)
-            shutil.copy(db.with_name(db.name + ".claims.usearch"),
-                        command.with_name(command.name + ".claims.usearch"))  # fmt: skip
+            _copy_store(db, command)
         run = _timed(_neocloud("ingest", str(SEEDS), "--db", str(command)))
         run.pop("stdout")
         out[str(n)] = {"stored": report.stored, "seconds_models_loaded": round(seconds, 2),
