@@ -53,6 +53,7 @@ bench: $(BIN)/python  ## quality and speed benchmarks; numbers go to benchmarks/
 	$(BIN)/python -m benchmarks.figures
 	$(BIN)/python -m benchmarks.deals
 	$(BIN)/python -m benchmarks.similarity
+	$(BIN)/python -m benchmarks.stance_blind
 	$(BIN)/python -m benchmarks.scale
 
 train-deals: install  ## refit the deal relation, direction and status heads from corpus/deals/ (~1 minute)
